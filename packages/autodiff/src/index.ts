@@ -1,0 +1,51 @@
+/**
+ * @file Public surface of @tapenet/autodiff: immutable tensors, ops, transformations, pytrees, PRNG keys.
+ * Gradient-checking tools live in `@tapenet/autodiff/testing`.
+ */
+export type { DType, FloatDType, Shape, TypedArray } from '@tapenet/kernels';
+export {
+  availableBackends,
+  getBackend,
+  getDebugNans,
+  setBackend,
+  setDebugNans,
+  withBackend,
+} from './context.js';
+export { fmt, NonFiniteError, ShapeError } from './errors.js';
+export { customVjp, grad, hessianVectorProduct, jvp, type MapLike, valueAndGrad, vjp } from './grad.js';
+export * from './ops/index.js';
+export type { OpAttrs, OpName } from './ops/attrs.js';
+export type { OpDef, VjpContext } from './ops/def.js';
+export { OPS, opNames } from './ops/registry.js';
+export * as random from './random/index.js';
+export type { Key } from './random/keys.js';
+export { foldIn, key, split } from './random/keys.js';
+export {
+  arange,
+  eye,
+  full,
+  isTensor,
+  type NestedArray,
+  ones,
+  onesLike,
+  scalar,
+  Tensor,
+  type TensorOptions,
+  tensor,
+  zeros,
+  zerosLike,
+} from './tensor.js';
+export {
+  type Grads,
+  isLeaf,
+  type MapTensors,
+  type Tree,
+  type TreeDef,
+  treeFlatten,
+  treeLeaves,
+  treeMap,
+  treePaths,
+  treeTensors,
+  treeUnflatten,
+  treeZip,
+} from './tree.js';

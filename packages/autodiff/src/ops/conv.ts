@@ -1,0 +1,195 @@
+/** @file conv2d with its two backward passes as primitives (so second derivatives work), and pooling. */
+import {
+  type AvgPool2dAttrs,
+  type Conv2dAttrs,
+  conv2dOutShape,
+  type Pair,
+  type Padding4,
+  type Pool2dAttrs,
+  pool2dOutShape,
+  type Shape,
+} from '@tapenet/kernels';
+import { fmt, ShapeError } from '../errors.js';
+import type { Tensor } from '../tensor.js';
+import { call, defineOp, nonDifferentiable, type OpDef } from './def.js';
+import { takeAlongAxis } from './indexing.js';
+import { reshape } from './movement.js';
+import { checkFloat } from './util.js';
+
+// y = conv(x, w): x̄ = convᵀₓ(ȳ, w), w̄ = convᵀ_w(x, ȳ)
+export const conv2dDef = defineOp({
+  name: 'conv2d',
+  differentiable: true,
+  forward: (k, [x, w], attrs) => k.conv2d(x!, w!, attrs),
+  vjp: (g, { inputs: [x, w], attrs, needs }) => [
+    needs[0] ? conv2dBackpropInput(g, w!, x!.shape, attrs) : null,
+    needs[1] ? conv2dBackpropFilter(x!, g, w!.shape, attrs) : null,
+  ],
+});
+
+// dx = convᵀₓ(dy, w) is bilinear: its adjoint in dy is conv(G, w), in w it is convᵀ_w(G, dy)
+export const conv2dBackpropInputDef = defineOp({
+  name: 'conv2dBackpropInput',
+  differentiable: true,
+  forward: (k, [dy, w], { xShape, ...attrs }) => k.conv2dBackpropInput(dy!, w!, xShape, attrs),
+  vjp: (g, { inputs: [dy, w], attrs: { xShape: _x, ...attrs }, needs }) => [
+    needs[0] ? conv2dRaw(g, w!, attrs) : null,
+    needs[1] ? conv2dBackpropFilter(g, dy!, w!.shape, attrs) : null,
+  ],
+});
+
+// dw = convᵀ_w(x, dy) is bilinear: its adjoint in x is convᵀₓ(dy, G), in dy it is conv(x, G)
+export const conv2dBackpropFilterDef = defineOp({
+  name: 'conv2dBackpropFilter',
+  differentiable: true,
+  forward: (k, [x, dy], { wShape, ...attrs }) => k.conv2dBackpropFilter(x!, dy!, wShape, attrs),
+  vjp: (g, { inputs: [x, dy], attrs: { wShape: _w, ...attrs }, needs }) => [
+    needs[0] ? conv2dBackpropInput(dy!, g, x!.shape, attrs) : null,
+    needs[1] ? conv2dRaw(x!, g, attrs) : null,
+  ],
+});
+
+const conv2dRaw = (x: Tensor, w: Tensor, attrs: Conv2dAttrs): Tensor => call(conv2dDef, [x, w], attrs);
+
+/** Gradient of conv2d with respect to its input (a transposed convolution). */
+export const conv2dBackpropInput = (dy: Tensor, w: Tensor, xShape: Shape, attrs: Conv2dAttrs): Tensor =>
+  call(conv2dBackpropInputDef, [dy, w], { ...attrs, xShape });
+
+/** Gradient of conv2d with respect to its filter. */
+export const conv2dBackpropFilter = (x: Tensor, dy: Tensor, wShape: Shape, attrs: Conv2dAttrs): Tensor =>
+  call(conv2dBackpropFilterDef, [x, dy], { ...attrs, wShape });
+
+/** Padding as one number, `[h, w]`, `[top, bottom, left, right]`, or 'same' / 'valid'. */
+export type PaddingSpec = number | Pair | Padding4 | 'same' | 'valid';
+
+const pair = (v: number | Pair): Pair => (typeof v === 'number' ? [v, v] : v);
+
+/**
+ * Resolves a padding spec for input size `[H, W]`. 'same' gives `ceil(n / stride)` outputs, padding
+ * `max((out - 1)·stride + dil·(k - 1) + 1 - n, 0)` in total, the odd one at the bottom/right (as
+ * TensorFlow and PyTorch do).
+ */
+export function resolvePadding(spec: PaddingSpec, hw: Pair, kernel: Pair, stride: Pair, dilation: Pair): Padding4 {
+  if (spec === 'valid') return [0, 0, 0, 0];
+  if (spec === 'same') {
+    const side = (i: 0 | 1): [number, number] => {
+      const out = Math.ceil(hw[i] / stride[i]);
+      const total = Math.max((out - 1) * stride[i] + dilation[i] * (kernel[i] - 1) + 1 - hw[i], 0);
+      return [Math.floor(total / 2), total - Math.floor(total / 2)];
+    };
+    return [...side(0), ...side(1)];
+  }
+  if (typeof spec === 'number') return [spec, spec, spec, spec];
+  return spec.length === 2 ? [spec[0], spec[0], spec[1], spec[1]] : (spec as Padding4);
+}
+
+export type Conv2dOptions = {
+  readonly stride?: number | Pair;
+  readonly padding?: PaddingSpec;
+  readonly dilation?: number | Pair;
+  readonly groups?: number;
+};
+
+const positiveInts = (op: string, arg: string, v: readonly number[], min = 1): void => {
+  if (v.some((d) => !Number.isInteger(d) || d < min)) throw new ShapeError(op, arg, `[${v.join(', ')}] must be integers ≥ ${min}`);
+};
+
+/**
+ * 2-D convolution (cross-correlation, as in PyTorch): x `[N, C, H, W]`, w `[O, C/groups, KH, KW]` →
+ * `[N, O, Ho, Wo]`, `Ho = ⌊(H + padTop + padBottom - dil·(KH - 1) - 1)/stride⌋ + 1`.
+ * @example conv2d(x, w, { padding: 'same' })
+ */
+export function conv2d(x: Tensor, w: Tensor, opts: Conv2dOptions = {}): Tensor {
+  const op = 'conv2d';
+  checkFloat(op, 'x', x);
+  checkFloat(op, 'w', w);
+  if (x.rank !== 4) throw new ShapeError(op, 'x', `has shape ${fmt(x.shape)}; expected [N, C, H, W]`);
+  if (w.rank !== 4) throw new ShapeError(op, 'w', `has shape ${fmt(w.shape)}; expected [O, C/groups, KH, KW]`);
+  if (x.dtype !== w.dtype) throw new ShapeError(op, 'w', `has dtype ${w.dtype} but x has ${x.dtype}`);
+  const stride = pair(opts.stride ?? 1);
+  const dilation = pair(opts.dilation ?? 1);
+  const groups = opts.groups ?? 1;
+  positiveInts(op, 'stride', stride);
+  positiveInts(op, 'dilation', dilation);
+  positiveInts(op, 'groups', [groups]);
+  const [, c, h, wd] = x.shape as [number, number, number, number];
+  const [o, cg, kh, kw] = w.shape as [number, number, number, number];
+  if (c % groups !== 0 || o % groups !== 0) {
+    throw new ShapeError(op, 'groups', `${groups} must divide both input channels ${c} and output channels ${o}`);
+  }
+  if (cg !== c / groups) {
+    throw new ShapeError(op, 'w', `has shape ${fmt(w.shape)}: dim 1 must be C/groups = ${c / groups} for x ${fmt(x.shape)}`);
+  }
+  const padding = resolvePadding(opts.padding ?? 0, [h, wd], [kh, kw], stride, dilation);
+  positiveInts(op, 'padding', padding, 0);
+  const attrs: Conv2dAttrs = { stride, padding, dilation, groups };
+  const [, , ho, wo] = conv2dOutShape(x.shape, w.shape, attrs);
+  if (ho < 1 || wo < 1) {
+    throw new ShapeError(op, 'x', `of shape ${fmt(x.shape)} is too small for a ${kh}x${kw} kernel (dilation ${dilation.join('x')}, padding ${padding.join(',')}): output would be ${ho}x${wo}`);
+  }
+  return conv2dRaw(x, w, attrs);
+}
+
+export type Pool2dOptions = {
+  readonly stride?: number | Pair;
+  readonly padding?: number | Pair | Padding4;
+  readonly dilation?: number | Pair;
+};
+
+function poolAttrs(op: string, x: Tensor, kernel: number | Pair, opts: Pool2dOptions): Pool2dAttrs {
+  checkFloat(op, 'x', x);
+  if (x.rank !== 4) throw new ShapeError(op, 'x', `has shape ${fmt(x.shape)}; expected [N, C, H, W]`);
+  const k = pair(kernel);
+  const stride = pair(opts.stride ?? k);
+  const dilation = pair(opts.dilation ?? 1);
+  positiveInts(op, 'kernel', k);
+  positiveInts(op, 'stride', stride);
+  positiveInts(op, 'dilation', dilation);
+  const padding = resolvePadding(opts.padding ?? 0, [x.shape[2]!, x.shape[3]!], k, stride, dilation);
+  positiveInts(op, 'padding', padding, 0);
+  if (padding[0] > k[0] / 2 || padding[1] > k[0] / 2 || padding[2] > k[1] / 2 || padding[3] > k[1] / 2) {
+    throw new ShapeError(op, 'padding', `[${padding.join(', ')}] must be at most half the kernel ${k.join('x')}`);
+  }
+  const attrs = { kernel: k, stride, padding, dilation };
+  const [, , ho, wo] = pool2dOutShape(x.shape, attrs);
+  if (ho < 1 || wo < 1) throw new ShapeError(op, 'x', `of shape ${fmt(x.shape)} is smaller than the ${k.join('x')} window`);
+  return attrs;
+}
+
+export const maxPool2dArgmaxDef = nonDifferentiable('maxPool2dArgmax', (k, [x], attrs) => k.maxPool2dArgmax(x!, attrs));
+
+/**
+ * Max pooling over `kernel` windows (stride defaults to the kernel): `[N, C, H, W] → [N, C, Ho, Wo]`.
+ * Built as argmax + takeAlongAxis, so the gradient goes to the first maximum of each window (PyTorch's
+ * convention) and second derivatives come for free.
+ */
+export function maxPool2d(x: Tensor, kernel: number | Pair, opts: Pool2dOptions = {}): Tensor {
+  const attrs = poolAttrs('maxPool2d', x, kernel, opts);
+  const idx = call(maxPool2dArgmaxDef, [x], attrs);
+  const [n, c, ho, wo] = idx.shape as [number, number, number, number];
+  const flat = reshape(x, [n, c, x.shape[2]! * x.shape[3]!]);
+  return reshape(takeAlongAxis(flat, reshape(idx, [n, c, ho * wo]), 2), idx.shape);
+}
+
+// avgPool: x̄ = avgPoolᵀ(ȳ); and the transpose's adjoint is avgPool itself
+export const avgPool2dDef: OpDef<'avgPool2d'> = defineOp({
+  name: 'avgPool2d',
+  differentiable: true,
+  forward: (k, [x], attrs) => k.avgPool2d(x!, attrs),
+  vjp: (g, { inputs: [x], attrs }) => [call(avgPool2dBackwardDef, [g], { ...attrs, xShape: x!.shape })],
+});
+
+export const avgPool2dBackwardDef: OpDef<'avgPool2dBackward'> = defineOp({
+  name: 'avgPool2dBackward',
+  differentiable: true,
+  forward: (k, [dy], { xShape, ...attrs }) => k.avgPool2dBackward(dy!, xShape, attrs),
+  vjp: (g, { attrs: { xShape: _x, ...attrs } }) => [call(avgPool2dDef, [g], attrs)],
+});
+
+export type AvgPool2dOptions = Pool2dOptions & { readonly countIncludePad?: boolean };
+
+/** Average pooling; padded positions count toward the divisor unless `countIncludePad: false`. */
+export function avgPool2d(x: Tensor, kernel: number | Pair, opts: AvgPool2dOptions = {}): Tensor {
+  const attrs: AvgPool2dAttrs = { ...poolAttrs('avgPool2d', x, kernel, opts), countIncludePad: opts.countIncludePad ?? true };
+  return call(avgPool2dDef, [x], attrs);
+}

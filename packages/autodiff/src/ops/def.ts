@@ -1,0 +1,60 @@
+/** @file What an op is (forward + VJP in one value) and how a call runs it and records it on the tape. */
+import type { Kernels, KTensor } from '@tapenet/kernels';
+import { getBackend, getDebugNans } from '../context.js';
+import { NonFiniteError } from '../errors.js';
+import { recordOnTapes } from '../tape.js';
+import { fromKernel, type Tensor } from '../tensor.js';
+import type { OpAttrs, OpName } from './attrs.js';
+
+/** What a VJP rule sees: the op's inputs and output, its attributes, and which inputs need a cotangent. */
+export interface VjpContext<K extends OpName> {
+  readonly inputs: readonly Tensor[];
+  readonly out: Tensor;
+  readonly attrs: OpAttrs[K];
+  readonly needs: readonly boolean[];
+}
+
+/**
+ * A primitive: `forward` runs backend kernels; `vjp` maps the output cotangent to one cotangent per
+ * input (null where there is none), written with differentiable ops so gradients of gradients work.
+ * Ops with `differentiable: false` (comparisons, argmax, rounding) are never recorded on a tape.
+ */
+export interface OpDef<K extends OpName> {
+  readonly name: K;
+  readonly differentiable: boolean;
+  forward(k: Kernels<unknown>, inputs: readonly KTensor[], attrs: OpAttrs[K]): KTensor;
+  vjp(g: Tensor, ctx: VjpContext<K>): readonly (Tensor | null)[];
+}
+
+/** Builds an op definition (the type parameter ties attrs to the name). */
+export const defineOp = <K extends OpName>(def: OpDef<K>): OpDef<K> => def;
+
+/** An op with no gradient (comparisons, argmax, rounding). */
+export const nonDifferentiable = <K extends OpName>(
+  name: K,
+  forward: OpDef<K>['forward'],
+): OpDef<K> => ({ name, differentiable: false, forward, vjp: (_g, { inputs }) => inputs.map(() => null) });
+
+function checkFinite(name: string, out: Tensor): void {
+  if (out.dtype === 'int32') return;
+  const data = out.data();
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (!Number.isFinite(v)) throw new NonFiniteError(name, `${v} at flat index ${i} of a ${out.toString()}`);
+  }
+}
+
+/**
+ * Runs a primitive on the active backend and records it on every active tape that tracks one of its
+ * inputs. Inputs living on another backend are copied over first.
+ */
+export function call<K extends OpName>(def: OpDef<K>, inputs: readonly Tensor[], attrs: OpAttrs[K]): Tensor {
+  const backend = getBackend();
+  const kts = inputs.map((t) => (t.backend === backend ? t.kt : backend.upload(t.data(), t.shape)));
+  const out = fromKernel(def.forward(backend.kernels, kts, attrs), backend);
+  if (getDebugNans()) checkFinite(def.name, out);
+  if (def.differentiable) {
+    recordOnTapes(def.name, inputs, out, (g, needs) => def.vjp(g, { inputs, out, attrs, needs }));
+  }
+  return out;
+}

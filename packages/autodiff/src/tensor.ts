@@ -1,0 +1,174 @@
+/** @file The immutable Tensor value and its constructors. */
+import { type Backend, type DType, dtypeOf, type KTensor, type Shape, sizeOf, type TypedArray } from '@tapenet/kernels';
+import { getBackend } from './context.js';
+import { fmt, ShapeError } from './errors.js';
+
+/** Nested JS arrays of numbers, as accepted by `tensor` and returned by `toArray`. */
+export type NestedArray = number | readonly NestedArray[];
+
+/**
+ * An immutable n-dimensional array. No operation mutates a tensor: ops return new tensors, and `data()`
+ * returns a copy. Create tensors with `tensor`, `zeros`, `ones`, `full`, `arange`, `eye` or the samplers
+ * in `random`.
+ */
+export class Tensor {
+  readonly shape: Shape;
+  readonly dtype: DType;
+  /** Number of elements. */
+  readonly size: number;
+
+  /** @internal Use the constructor functions; `kt` is backend storage and must never be written. */
+  constructor(
+    /** @internal */ readonly kt: KTensor,
+    /** @internal */ readonly backend: Backend,
+  ) {
+    this.shape = Object.freeze([...kt.shape]);
+    this.dtype = kt.dtype;
+    this.size = sizeOf(kt.shape);
+  }
+
+  /** Number of axes. */
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** A fresh copy of the elements in row-major order. */
+  data(): TypedArray {
+    return this.backend.read(this.kt);
+  }
+
+  /** The elements as nested JS arrays (a plain number for rank 0). */
+  toArray(): NestedArray {
+    const flat = this.data();
+    const build = (axis: number, offset: number): NestedArray => {
+      if (axis === this.shape.length) return flat[offset]!;
+      const n = this.shape[axis]!;
+      const step = sizeOf(this.shape.slice(axis + 1));
+      return Array.from({ length: n }, (_, i) => build(axis + 1, offset + i * step));
+    };
+    return build(0, 0);
+  }
+
+  /** The single element of a size-1 tensor. */
+  item(): number {
+    if (this.size !== 1) throw new ShapeError('item', 'tensor', `has shape ${fmt(this.shape)}; item() needs size 1`);
+    return this.data()[0]!;
+  }
+
+  toString(): string {
+    return `Tensor(${this.dtype}, ${fmt(this.shape)})`;
+  }
+}
+
+/** Wraps backend output as a tensor of the backend that made it. */
+export const fromKernel = (kt: KTensor, backend: Backend): Tensor => new Tensor(kt, backend);
+
+/** Options for tensor constructors. */
+export type TensorOptions = { readonly dtype?: DType; readonly shape?: Shape };
+
+function inferShape(values: NestedArray, op: string): number[] {
+  const shape: number[] = [];
+  let v: NestedArray = values;
+  while (Array.isArray(v)) {
+    shape.push(v.length);
+    v = (v as readonly NestedArray[])[0] ?? 0;
+  }
+  const check = (x: NestedArray, axis: number): void => {
+    if (axis === shape.length) {
+      if (typeof x !== 'number') throw new ShapeError(op, 'values', `are ragged: expected a number at depth ${axis}`);
+      return;
+    }
+    if (!Array.isArray(x) || x.length !== shape[axis]) {
+      throw new ShapeError(op, 'values', `are ragged: expected length ${shape[axis]} at depth ${axis}`);
+    }
+    for (const y of x as readonly NestedArray[]) check(y, axis + 1);
+  };
+  check(values, 0);
+  return shape;
+}
+
+function typedArrayOf(dtype: DType, values: ArrayLike<number>): TypedArray {
+  switch (dtype) {
+    case 'float32':
+      return Float32Array.from(values);
+    case 'float64':
+      return Float64Array.from(values);
+    case 'int32':
+      return Int32Array.from(values);
+  }
+}
+
+function checkShape(shape: Shape, op: string): void {
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 0) throw new ShapeError(op, 'shape', `${fmt(shape)} must hold non-negative integers`);
+  }
+}
+
+/**
+ * Creates a tensor from a number, nested arrays or a typed array (copied).
+ * @example tensor([[1, 2], [3, 4]]) // float32 [2, 2]
+ * @example tensor(new Float64Array([1, 2, 3, 4]), { shape: [2, 2] })
+ */
+export function tensor(values: NestedArray | TypedArray, opts: TensorOptions = {}): Tensor {
+  const isTyped = ArrayBuffer.isView(values);
+  const dtype = opts.dtype ?? (isTyped ? dtypeOf(values as TypedArray) : 'float32');
+  let flat: TypedArray;
+  let shape: Shape;
+  if (isTyped) {
+    const arr = values as TypedArray;
+    shape = opts.shape ?? [arr.length];
+    flat = typedArrayOf(dtype, arr);
+  } else {
+    const nested = values as NestedArray;
+    const inferred = inferShape(nested, 'tensor');
+    flat = typedArrayOf(dtype, typeof nested === 'number' ? [nested] : (nested as number[]).flat(Number.POSITIVE_INFINITY as 1));
+    shape = opts.shape ?? inferred;
+  }
+  checkShape(shape, 'tensor');
+  if (sizeOf(shape) !== flat.length) {
+    throw new ShapeError('tensor', 'shape', `${fmt(shape)} holds ${sizeOf(shape)} elements but ${flat.length} were given`);
+  }
+  const backend = getBackend();
+  return new Tensor(backend.upload(flat, shape), backend);
+}
+
+/** A tensor of `shape` filled with `value`. */
+export function full(shape: Shape, value: number, dtype: DType = 'float32'): Tensor {
+  checkShape(shape, 'full');
+  const flat = typedArrayOf(dtype, []);
+  const arr = new (flat.constructor as new (n: number) => TypedArray)(sizeOf(shape));
+  arr.fill(value);
+  const backend = getBackend();
+  return new Tensor(backend.upload(arr, shape), backend);
+}
+
+export const zeros = (shape: Shape, dtype: DType = 'float32'): Tensor => full(shape, 0, dtype);
+export const ones = (shape: Shape, dtype: DType = 'float32'): Tensor => full(shape, 1, dtype);
+export const zerosLike = (x: Tensor): Tensor => full(x.shape, 0, x.dtype);
+export const onesLike = (x: Tensor): Tensor => full(x.shape, 1, x.dtype);
+/** A rank-0 tensor. */
+export const scalar = (value: number, dtype: DType = 'float32'): Tensor => full([], value, dtype);
+
+/** `[start, start + step, ...]` up to but excluding `stop`. */
+export function arange(start: number, stop?: number, step = 1, dtype: DType = 'float32'): Tensor {
+  const [lo, hi] = stop === undefined ? [0, start] : [start, stop];
+  if (step === 0) throw new ShapeError('arange', 'step', 'must not be 0');
+  const n = Math.max(0, Math.ceil((hi - lo) / step));
+  return tensor(
+    typedArrayOf(
+      dtype,
+      Array.from({ length: n }, (_, i) => lo + i * step),
+    ),
+    { dtype },
+  );
+}
+
+/** The `n × n` identity matrix. */
+export function eye(n: number, dtype: DType = 'float32'): Tensor {
+  const a = typedArrayOf(dtype, new Array<number>(n * n).fill(0));
+  for (let i = 0; i < n; i++) a[i * n + i] = 1;
+  return tensor(a, { shape: [n, n] });
+}
+
+/** Whether `x` is a Tensor. */
+export const isTensor = (x: unknown): x is Tensor => x instanceof Tensor;

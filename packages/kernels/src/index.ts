@@ -1,0 +1,34 @@
+/** @file Public surface of @tapenet/kernels. */
+export type {
+  ArgReduceOp,
+  AvgPool2dAttrs,
+  Backend,
+  BackendName,
+  BinaryOp,
+  CompareOp,
+  Conv2dAttrs,
+  DType,
+  FloatDType,
+  KernelName,
+  Kernels,
+  KTensor,
+  Padding4,
+  PadMode,
+  Pair,
+  Pool2dAttrs,
+  ReduceOp,
+  Shape,
+  TypedArray,
+  UnaryOp,
+} from './backend.js';
+export { reference } from './reference/index.js';
+export {
+  allocate,
+  broadcastShapes,
+  conv2dOutShape,
+  dtypeOf,
+  pool2dOutShape,
+  sizeOf,
+  stridesOf,
+  windowOutSize,
+} from './shape.js';

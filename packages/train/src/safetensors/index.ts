@@ -1,0 +1,30 @@
+/**
+ * @file Public surface of the safetensors module: a strict reader and a deterministic, atomic writer
+ * for the safetensors format (https://github.com/huggingface/safetensors), on plain bytes.
+ */
+export { byteSize, DTYPE_BITS, isSafeDType, SAFE_DTYPES, type SafeDType } from './dtype.js';
+export {
+  formatSafetensorsError,
+  type SafetensorsError,
+  type SafetensorsErrorKind,
+  SafetensorsException,
+} from './errors.js';
+export {
+  type FileHandleLike,
+  type FileOptions,
+  type FileSystem,
+  readSafetensorsFile,
+  readSafetensorsFileOrThrow,
+  tempPathFor,
+  writeSafetensorsFile,
+} from './file.js';
+export { METADATA_KEY } from './header.js';
+export {
+  MAX_HEADER_LENGTH,
+  type ParsedSafetensors,
+  parseSafetensors,
+  parseSafetensorsOrThrow,
+  type SafetensorsEntry,
+} from './parse.js';
+export { checkEntries, serializeSafetensors } from './serialize.js';
+export { fromTypedArray, HOST_LITTLE_ENDIAN, toTypedArray, type TypedArrayOf, type TypedDType } from './typed.js';

@@ -1,0 +1,25 @@
+/**
+ * @file The one vitest configuration for the whole workspace. Every package's `vitest.config.ts`
+ * re-exports it, so `pnpm test` inside a package and `pnpm vitest` at the root behave the same.
+ */
+import { defineConfig } from 'vitest/config';
+
+// Workspace packages export a `source` condition that points at `src/*.ts`, so tests run against the
+// sources of their dependencies without a build step.
+const conditions = ['source', 'module', 'node', 'import', 'default'];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: ['source'] } },
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**'],
+    environment: 'node',
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // gpu.js parses kernel source text, so coverage must not instrument it (v8 coverage does not).
+    coverage: { provider: 'v8', reporter: ['text-summary'] },
+    reporters: process.env.CI ? ['default', 'json'] : ['default'],
+    outputFile: { json: 'test-results/vitest.json' },
+  },
+});
