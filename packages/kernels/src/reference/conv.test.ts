@@ -20,7 +20,8 @@ const randoms = (n: number, seed: number): number[] => {
     return s / 2 ** 31 - 1;
   });
 };
-const dot = (a: RTensor, b: RTensor): number => a.data.reduce((s, v, i) => s + v * b.data[i]!, 0);
+/** `Σ_i a_i b_i`. */
+const dot = (a: RTensor, b: RTensor): number => vals(a).reduce((s, v, i) => s + v * b.data[i]!, 0);
 const attrs = (over: Partial<Conv2dAttrs> = {}): Conv2dAttrs => ({
   stride: [1, 1],
   padding: [0, 0, 0, 0],
@@ -134,7 +135,7 @@ describe('conv2d adjointness', () => {
     expect(dx.shape).toEqual(c.xShape);
     expect(dw.shape).toEqual(c.wShape);
     const lhs = dot(y, dy);
-    const scale = y.data.reduce((s, v, i) => s + Math.abs(v * dy.data[i]!), 1e-300); // Σ|y·dy|
+    const scale = vals(y).reduce((s, v, i) => s + Math.abs(v * dy.data[i]!), 1e-300); // Σ|y·dy|
     expect(Math.abs(lhs - dot(x, dx)) / scale).toBeLessThan(1e-10);
     expect(Math.abs(lhs - dot(w, dw)) / scale).toBeLessThan(1e-10);
   });

@@ -77,6 +77,7 @@ const COMPARE: { readonly [K in CompareOp]: Fn2 } = {
 export function unary(op: UnaryOp, x: RTensor): RTensor {
   check(x.dtype !== 'int32', 'unary', () => `${op} needs a float dtype, got int32`);
   const f = UNARY[op];
+  check(f !== undefined, 'unary', () => `unknown op ${op}`);
   const xd = x.data;
   const out = allocate(x.dtype, xd.length);
   for (let i = 0; i < xd.length; i++) out[i] = f(xd[i]!);
@@ -117,12 +118,16 @@ function map2(f: Fn2, a: RTensor, b: RTensor, dtype: DType, kernel: string): RTe
  * result is truncated on store (ToInt32), e.g. `div(7, 2) = 3`.
  */
 export function binary(op: BinaryOp, a: RTensor, b: RTensor): RTensor {
-  return map2(BINARY[op], a, b, a.dtype, 'binary');
+  const f = BINARY[op];
+  check(f !== undefined, 'binary', () => `unknown op ${op}`);
+  return map2(f, a, b, a.dtype, 'binary');
 }
 
 /** `y = (a op b) ? 1 : 0` with broadcasting, in the inputs' dtype. */
 export function compare(op: CompareOp, a: RTensor, b: RTensor): RTensor {
-  return map2(COMPARE[op], a, b, a.dtype, 'compare');
+  const f = COMPARE[op];
+  check(f !== undefined, 'compare', () => `unknown op ${op}`);
+  return map2(f, a, b, a.dtype, 'compare');
 }
 
 /** `y = cond ≠ 0 ? a : b`, all three broadcast together; y has a's dtype (cond may be any dtype). */

@@ -126,7 +126,7 @@ export function takeAlongAxis(x: RTensor, idx: RTensor, axis: number): RTensor {
       for (let r = 0; r < inner; r++) {
         const k = (o * m + i) * inner + r;
         const j = idx.data[k]!;
-        check(j >= 0 && j < len, 'takeAlongAxis', () => `index ${j} outside [0, ${len})`);
+        if (!(j >= 0 && j < len)) throw new Error(`reference.takeAlongAxis: index ${j} outside [0, ${len})`);
         out[k] = x.data[(o * len + j) * inner + r]!;
       }
     }
@@ -150,7 +150,7 @@ export function scatterAddAlongAxis(updates: RTensor, idx: RTensor, axis: number
       for (let r = 0; r < inner; r++) {
         const k = (o * m + i) * inner + r;
         const j = idx.data[k]!;
-        check(j >= 0 && j < size, 'scatterAddAlongAxis', () => `index ${j} outside [0, ${size})`);
+        if (!(j >= 0 && j < size)) throw new Error(`reference.scatterAddAlongAxis: index ${j} outside [0, ${size})`);
         acc[(o * size + j) * inner + r]! += updates.data[k]!;
       }
     }

@@ -19,7 +19,8 @@ const randoms = (n: number, seed: number): number[] => {
     return s / 2 ** 31 - 1;
   });
 };
-const dot = (a: RTensor, b: RTensor): number => a.data.reduce((s, v, i) => s + v * b.data[i]!, 0);
+/** `Σ_i a_i b_i`. */
+const dot = (a: RTensor, b: RTensor): number => vals(a).reduce((s, v, i) => s + v * b.data[i]!, 0);
 const pool = (over: Partial<Pool2dAttrs> = {}): Pool2dAttrs => ({
   kernel: [2, 2],
   stride: [2, 2],
@@ -114,29 +115,33 @@ describe('avgPool2d', () => {
     const y = avgPool2d(x, a);
     expect(y.shape).toEqual(yShape);
     const dx = avgPool2dBackward(dy, xShape, a);
-    const scale = y.data.reduce((s, v, i) => s + Math.abs(v * dy.data[i]!), 1e-300);
+    const scale = vals(y).reduce((s, v, i) => s + Math.abs(v * dy.data[i]!), 1e-300);
     expect(Math.abs(dot(y, dy) - dot(x, dx)) / scale).toBeLessThan(1e-10);
   });
 
-  test.prop([arbPool])('maxPool2dArgmax picks an in-window element no smaller than any other', ({ a, xShape, seed }) => {
-    const x = t(randoms(sizeOf(xShape), seed), xShape);
-    const idx = maxPool2dArgmax(x, a);
-    const [, , ho, wo] = pool2dOutShape(xShape, a);
-    const [h, w] = [xShape[2]!, xShape[3]!];
-    for (let p = 0; p < idx.data.length; p++) {
-      const plane = Math.floor(p / (ho * wo));
-      const [oh, ow] = [Math.floor(p / wo) % ho, p % wo];
-      let best = -Infinity;
-      for (let i = 0; i < a.kernel[0]; i++) {
-        for (let j = 0; j < a.kernel[1]; j++) {
-          const ih = oh * a.stride[0] - a.padding[0] + i * a.dilation[0];
-          const iw = ow * a.stride[1] - a.padding[2] + j * a.dilation[1];
-          if (ih >= 0 && ih < h && iw >= 0 && iw < w) best = Math.max(best, x.data[(plane * h + ih) * w + iw]!);
+  test.prop([arbPool])(
+    'maxPool2dArgmax picks an in-window element no smaller than any other',
+    ({ a, xShape, seed }) => {
+      const x = t(randoms(sizeOf(xShape), seed), xShape);
+      const idx = maxPool2dArgmax(x, a);
+      const [, , ho, wo] = pool2dOutShape(xShape, a);
+      const [h, w] = [xShape[2]!, xShape[3]!];
+      for (let p = 0; p < idx.data.length; p++) {
+        const plane = Math.floor(p / (ho * wo));
+        const [oh, ow] = [Math.floor(p / wo) % ho, p % wo];
+        let best = -Infinity;
+        for (let i = 0; i < a.kernel[0]; i++) {
+          for (let j = 0; j < a.kernel[1]; j++) {
+            const ih = oh * a.stride[0] - a.padding[0] + i * a.dilation[0];
+            const iw = ow * a.stride[1] - a.padding[2] + j * a.dilation[1];
+            if (ih >= 0 && ih < h && iw >= 0 && iw < w) best = Math.max(best, x.data[(plane * h + ih) * w + iw]!);
+          }
         }
+        const k = idx.data[p]!;
+        if (best === -Infinity)
+          expect(k).toBe(-1); // the window lies wholly in padding
+        else expect(x.data[plane * h * w + k]).toBe(best);
       }
-      const k = idx.data[p]!;
-      if (best === -Infinity) expect(k).toBe(-1); // the window lies wholly in padding
-      else expect(x.data[plane * h * w + k]).toBe(best);
-    }
-  });
+    },
+  );
 });

@@ -15,7 +15,7 @@ const INIT: { readonly [K in ReduceOp]: number } = { sum: 0, max: -Infinity, min
 /**
  * Reduces `x` over `axes` (distinct, sorted, non-negative), removing them from the shape:
  * `y[kept] = ⊕_{reduced} x[kept, reduced]`. Empty `axes` is a copy; all axes give rank 0. An empty
- * reduction gives the identity (0, -∞, +∞).
+ * reduction gives the identity (0, -∞, +∞; for int32 the infinities store as 0).
  */
 export function reduce(op: ReduceOp, x: RTensor, axes: readonly number[]): RTensor {
   const rank = x.shape.length;

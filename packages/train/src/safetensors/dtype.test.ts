@@ -6,7 +6,9 @@ import { byteSize, DTYPE_BITS, isSafeDType, SAFE_DTYPES } from './dtype.js';
 describe('dtypes', () => {
   it('lists the spec names with their widths', () => {
     expect(SAFE_DTYPES).toHaveLength(20);
-    expect([DTYPE_BITS.F64, DTYPE_BITS.BF16, DTYPE_BITS.BOOL, DTYPE_BITS.F4, DTYPE_BITS.F6_E3M2]).toEqual([64, 16, 8, 4, 6]);
+    expect([DTYPE_BITS.F64, DTYPE_BITS.BF16, DTYPE_BITS.BOOL, DTYPE_BITS.F4, DTYPE_BITS.F6_E3M2]).toEqual([
+      64, 16, 8, 4, 6,
+    ]);
   });
 
   it('recognises only own table keys', () => {

@@ -31,20 +31,25 @@ describe('parseJson', () => {
     expect(plain(value(text))).toEqual(JSON.parse(text));
   });
 
-  test.prop([fc.string({ unit: 'binary', maxLength: 40 })])('never throws, and fails exactly when JSON.parse does', (text) => {
-    const r = parseJson(text);
-    let native = true;
-    try {
-      JSON.parse(text);
-    } catch {
-      native = false;
-    }
-    // It may refuse more (unpaired surrogate escapes), never less.
-    if (!native) expect(r.ok).toBe(false);
-  });
+  test.prop([fc.string({ unit: 'binary', maxLength: 40 })])(
+    'never throws, and fails exactly when JSON.parse does',
+    (text) => {
+      const r = parseJson(text);
+      let native = true;
+      try {
+        JSON.parse(text);
+      } catch {
+        native = false;
+      }
+      // It may refuse more (unpaired surrogate escapes), never less.
+      if (!native) expect(r.ok).toBe(false);
+    },
+  );
 
   it('keeps the source text of numbers', () => {
-    expect(value('[1, 1.0, 1e2, -0]')).toMatchObject({ items: [{ raw: '1' }, { raw: '1.0' }, { raw: '1e2' }, { raw: '-0' }] });
+    expect(value('[1, 1.0, 1e2, -0]')).toMatchObject({
+      items: [{ raw: '1' }, { raw: '1.0' }, { raw: '1e2' }, { raw: '-0' }],
+    });
   });
 
   it('rejects duplicate keys, which JSON.parse silently merges', () => {
@@ -67,7 +72,10 @@ describe('parseJson', () => {
   });
 
   it('reports the position of a syntax error', () => {
-    expect(parseJson('{"a" 1}')).toEqual({ ok: false, failure: { kind: 'syntax', message: "expected ':'", position: 5 } });
+    expect(parseJson('{"a" 1}')).toEqual({
+      ok: false,
+      failure: { kind: 'syntax', message: "expected ':'", position: 5 },
+    });
     expect(parseJson('"a\nb"').ok).toBe(false);
     expect(parseJson('01').ok).toBe(false);
   });
