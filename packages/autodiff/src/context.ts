@@ -2,25 +2,25 @@
  * @file The few pieces of process-wide state, all in one place and all observable: the active backend
  * and the NaN-debug switch. Each has a getter, a setter and a scoped `with*` form.
  */
-import { type Backend, type BackendName, reference } from '@tapenet/kernels';
-
-const factories: Record<BackendName, (() => Backend) | undefined> = {
-  reference: () => reference,
-  gpujs: undefined,
-  wasm: undefined,
-};
+import { type Backend, type BackendName, backendNames, createBackend, reference } from '@tapenet/kernels';
 
 /** Backends that can be selected by name in this build. */
-export function availableBackends(): BackendName[] {
-  return (Object.keys(factories) as BackendName[]).filter((n) => factories[n] !== undefined);
-}
+export const availableBackends = (): BackendName[] => backendNames();
 
+const created = new Map<string, Backend>();
+
+/** One instance per name (creating a GPU or threaded backend is expensive). */
 function byName(name: string, source: string): Backend {
-  const make = factories[name as BackendName];
-  if (make === undefined) {
-    throw new Error(`${source}: unknown or unavailable backend '${name}'; available: ${availableBackends().join(', ')}`);
+  let b = created.get(name);
+  if (b === undefined) {
+    try {
+      b = createBackend(name);
+    } catch (e) {
+      throw new Error(`${source}: ${(e as Error).message}`);
+    }
+    created.set(name, b);
   }
-  return make();
+  return b;
 }
 
 function initialBackend(): Backend {

@@ -1,10 +1,10 @@
 /** @file Loading IDX image/label pairs from a folder: defaults, gzip, explicit names and every mismatch. */
-import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import * as E from 'fp-ts/lib/Either.js';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { DatasetError } from './errors.js';
 import { readMaybeGzip, writeFileAtomic } from './fs-io.js';
 import { serializeIdx } from './idx.js';
@@ -15,8 +15,14 @@ const images = (n: number, h: number, w: number) =>
 const labels = (values: readonly number[]) =>
   serializeIdx({ type: 'ubyte', shape: [values.length], data: Uint8Array.from(values) });
 
+const made: string[] = [];
+afterAll(async () => {
+  for (const dir of made) await rm(dir, { recursive: true, force: true });
+});
+
 const folder = async (files: Record<string, Uint8Array>): Promise<string> => {
   const dir = await mkdtemp(join(tmpdir(), 'tapenet-idx-'));
+  made.push(dir);
   for (const [name, bytes] of Object.entries(files)) await writeFile(join(dir, name), bytes);
   return dir;
 };

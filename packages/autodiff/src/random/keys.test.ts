@@ -75,11 +75,14 @@ describe('split', () => {
 });
 
 describe('foldIn', () => {
-  test.prop([seeds, fc.nat({ max: 0xffffffff })])('is threefry(k, (0, data)) and equals split(k, n)[data]', (seed, d) => {
-    const k = key(seed);
-    expect(foldIn(k, d).words).toEqual(threefry2x32(k.words[0], k.words[1], 0, d));
-    if (d < 4) expect(foldIn(k, d)).toEqual(split(k, 4)[d]);
-  });
+  test.prop([seeds, fc.nat({ max: 0xffffffff })])(
+    'is threefry(k, (0, data)) and equals split(k, n)[data]',
+    (seed, d) => {
+      const k = key(seed);
+      expect(foldIn(k, d).words).toEqual(threefry2x32(k.words[0], k.words[1], 0, d));
+      if (d < 4) expect(foldIn(k, d)).toEqual(split(k, 4)[d]);
+    },
+  );
 
   test.prop([seeds, fc.nat({ max: 0xffffffff }), fc.nat({ max: 0xffffffff })])(
     'different data give different keys, and neither is the parent',
