@@ -2,7 +2,7 @@
  * @file The combinators and the stateless or counting building blocks: `applyUpdates`, `chain`, `scale`,
  * `scaleByLearningRate`, `addDecayedWeights`.
  */
-import { add, type Grads, isTensor, mul, type Tensor, treeMap } from '@tapenet/autodiff';
+import { add, type Grads, isTensor, mul, treeMap } from '@tapenet/autodiff';
 import { lrAt, sameStructure } from './tree-util.js';
 import type { EmptyState, GradientTransformation, LearningRate, StateOf } from './types.js';
 import { nonNegative } from './validate.js';
@@ -19,7 +19,8 @@ export function applyUpdates<P>(params: P, updates: Grads<P>): P {
   return treeMap(
     (p: unknown, u: unknown) => {
       if (u === null || u === undefined) return p;
-      if (!isTensor(p) || !isTensor(u)) throw new Error(`applyUpdates: cannot add update ${String(u)} to param ${String(p)}`);
+      if (!isTensor(p) || !isTensor(u))
+        throw new Error(`applyUpdates: cannot add update ${String(u)} to param ${String(p)}`);
       return add(p, u);
     },
     params,
@@ -35,11 +36,10 @@ export type ChainState<T extends readonly unknown[]> = { -readonly [K in keyof T
  * same `params`. The state is the tuple `[s1, s2, …]` of the parts' states.
  * @example const opt = chain(clipByGlobalNorm(1), scaleByAdam(), scaleByLearningRate(1e-3))
  */
-export function chain<const T extends readonly GradientTransformation<never>[]>(
+export function chain<const T extends readonly GradientTransformation<unknown>[]>(
   ...transforms: T
 ): GradientTransformation<ChainState<T>> {
-  type Part = GradientTransformation<unknown>;
-  const parts = transforms as readonly GradientTransformation<never>[] as readonly Part[];
+  const parts: readonly GradientTransformation<unknown>[] = transforms;
   return {
     init: (params) => parts.map((t) => t.init(params)) as ChainState<T>,
     update<G>(grads: G, state: ChainState<T>, params?: unknown): [G, ChainState<T>] {
@@ -59,8 +59,7 @@ export function chain<const T extends readonly GradientTransformation<never>[]>(
 }
 
 /** Multiplies every tensor leaf by `v` (null leaves stay null). */
-export const scaleTree = <G>(tree: G, v: number): G =>
-  treeMap((u: unknown) => (isTensor(u) ? mul(u, v) : u), tree);
+export const scaleTree = <G>(tree: G, v: number): G => treeMap((u: unknown) => (isTensor(u) ? mul(u, v) : u), tree);
 
 /**
  * `u ← factor·u`. Stateless.
@@ -100,13 +99,15 @@ export function addDecayedWeights(wd: number): GradientTransformation<EmptyState
     init: () => EMPTY,
     update<G>(grads: G, state: EmptyState, params?: unknown): [G, EmptyState] {
       if (wd === 0) return [grads, state];
-      if (params === undefined) throw new Error('addDecayedWeights: update needs params when the weight decay is not 0');
-      if (!sameStructure(grads, params)) throw new Error('addDecayedWeights: params do not have the structure of the updates');
+      if (params === undefined)
+        throw new Error('addDecayedWeights: update needs params when the weight decay is not 0');
+      if (!sameStructure(grads, params))
+        throw new Error('addDecayedWeights: params do not have the structure of the updates');
       const decayed = treeMap(
         (u: unknown, p: unknown) => {
           if (!isTensor(u)) return u;
           if (!isTensor(p)) throw new Error(`addDecayedWeights: param ${String(p)} is not a tensor but has an update`);
-          return add(u, mul(p as Tensor, wd));
+          return add(u, mul(p, wd));
         },
         grads,
         params,

@@ -38,7 +38,10 @@ export function leafwise(
   const f = (g: unknown, ...s: unknown[]): readonly unknown[] => {
     if (!isTensor(g)) return [g, ...s];
     const tensors = s.map((x) => {
-      if (!isTensor(x)) throw new Error(`${op}: the state holds ${String(x)} where the gradient is a tensor; was it init'ed with these params?`);
+      if (!isTensor(x))
+        throw new Error(
+          `${op}: the state holds ${String(x)} where the gradient is a tensor; was it init'ed with these params?`,
+        );
       return x;
     });
     return rule(g, tensors);

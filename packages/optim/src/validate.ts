@@ -3,7 +3,8 @@ import type { LearningRate } from './types.js';
 
 /** Throws unless `value ≥ 0` (a schedule is checked when it is called, not here). */
 export function nonNegative(op: string, name: string, value: LearningRate): void {
-  if (typeof value === 'number' && !(value >= 0)) throw new RangeError(`${op}: invalid ${name} ${value}; it must be ≥ 0`);
+  if (typeof value === 'number' && !(value >= 0))
+    throw new RangeError(`${op}: invalid ${name} ${value}; it must be ≥ 0`);
 }
 
 /** Throws unless `0 ≤ value < 1`. */

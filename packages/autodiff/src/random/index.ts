@@ -24,7 +24,7 @@ export const uniform = (k: Key, shape: Shape, lo = 0, hi = 1, o: SampleOptions =
 export const normal = (k: Key, shape: Shape, mean = 0, std = 1, o: SampleOptions = {}): Tensor =>
   tensor(normalValues(k, sizeOf(shape), o.dtype ?? 'float32', mean, std), { shape });
 
-/** Standard normal truncated to `[lower, upper]` (default ±2, as JAX and PyTorch's trunc_normal_). */
+/** Standard normal truncated to the open interval `(lower, upper)` (default ±2, as JAX). */
 export const truncatedNormal = (k: Key, shape: Shape, lower = -2, upper = 2, o: SampleOptions = {}): Tensor =>
   tensor(truncatedNormalValues(k, sizeOf(shape), o.dtype ?? 'float32', lower, upper), { shape });
 

@@ -100,7 +100,7 @@ export function uint64Mod(hi: number, lo: number, m: number): number {
 
 // ---------- float samplers ----------
 
-/** The smallest float of `dtype` that is ≥ x (dir = 1) or ≤ x (dir = −1); x finite or infinite. */
+/** The smallest `dtype` value ≥ x (dir = 1) or the largest ≤ x (dir = −1); x finite or infinite. */
 function roundInto(dtype: FloatDType, x: number, dir: 1 | -1): number {
   if (dtype === 'float64') return x;
   const f = Math.fround(x);
@@ -229,7 +229,7 @@ const clampOrHi = (x: number, lo: number, hi: number): number => (x >= lo ? Math
  * `n` samples of a standard normal truncated to `(lower, upper)`, by inverse CDF of a uniform between
  * `Φ(lower)` and `Φ(upper)` (see the float64 Φ, Φ⁻¹ in `special.ts`). Every value lies strictly inside
  * the bounds (clamped to the nearest `dtype` values inside, as JAX does). Infinite bounds are allowed.
- * Mean `(φ(a) − φ(b)) / (Φ(b) − Φ(a))`.
+ * Its mean is `(φ(a) − φ(b)) / (Φ(b) − Φ(a))` with a = lower, b = upper.
  *
  * @throws RangeError unless lower < upper (not NaN) with a `dtype` value strictly between them.
  */

@@ -129,7 +129,7 @@ export function serializeSafetensors(
   const out = new Uint8Array(8 + headerLength + dataLength);
   new DataView(out.buffer).setBigUint64(0, BigInt(headerLength), true);
   out.set(json, 8);
-
+  out.fill(0x20, 8 + json.length, 8 + headerLength);
   let at = 8 + headerLength;
   for (const { bytes } of sorted) {
     out.set(bytes, at);

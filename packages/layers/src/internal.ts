@@ -1,0 +1,85 @@
+/** @file Helpers shared by the layer files: errors, shape arithmetic, contexts, parameterless layers. */
+import { fmt, foldIn, ShapeError, type Shape, type Tensor } from '@tapenet/autodiff';
+import type { Acts, Ctx, Empty, Layer, LayerInfo, ShapeOf } from './types.js';
+
+/** The params and state of a parameterless layer. */
+export const EMPTY: Empty = Object.freeze({});
+
+/** A `ShapeError` naming the layer: `conv2d: inShape [3, 4, 4] ...`. */
+export const layerError = (layer: string, arg: string, detail: string): ShapeError => new ShapeError(layer, arg, detail);
+
+export type Pair = readonly [number, number];
+
+/** `v` as a pair `[h, w]`. */
+export const pair = (v: number | Pair): Pair => (typeof v === 'number' ? [v, v] : v);
+
+/** Throws unless every entry of `v` is an integer ≥ `min`. */
+export function checkInts(layer: string, arg: string, v: number | readonly number[], min = 1): void {
+  const list = typeof v === 'number' ? [v] : v;
+  if (list.some((d) => !Number.isInteger(d) || d < min)) {
+    throw layerError(layer, arg, `${typeof v === 'number' ? v : `[${v.join(', ')}]`} must be integer(s) ≥ ${min}`);
+  }
+}
+
+/** Number of elements of a shape. */
+export const sizeOf = (shape: Shape): number => shape.reduce((a, b) => a * b, 1);
+
+/** Whether an activation shape is a list of shapes (rather than one shape). */
+export const isShapeList = (s: Shape | readonly Shape[]): s is readonly Shape[] => s.length > 0 && typeof s[0] !== 'number';
+
+/** Narrows an activation shape to one shape of one of the given ranks, or throws. */
+export function single(layer: string, inShape: Shape | readonly Shape[], ranks: readonly number[], expected: string): Shape {
+  if (isShapeList(inShape)) throw layerError(layer, 'input', `is a list of ${inShape.length} activations; expected one ${expected}`);
+  if (!ranks.includes(inShape.length)) {
+    throw layerError(layer, 'inShape', `${fmt(inShape)} has rank ${inShape.length}; expected ${expected} (batch dim excluded)`);
+  }
+  return inShape;
+}
+
+/** The shapes of a list input, or throws. */
+export function list(layer: string, inShape: Shape | readonly Shape[]): readonly Shape[] {
+  if (!isShapeList(inShape)) throw layerError(layer, 'input', `is one activation ${fmt(inShape)}; expected a list (use fanOut or parallel)`);
+  return inShape;
+}
+
+/** Output size of a sliding window: `⌊(n + padTotal − dilation·(k − 1) − 1)/stride⌋ + 1`. */
+export const windowOut = (n: number, k: number, stride: number, padTotal: number, dilation = 1): number =>
+  Math.floor((n + padTotal - dilation * (k - 1) - 1) / stride) + 1;
+
+/** The context handed to child `i`: the same mode, and the key folded with `i` (if there is one). */
+export const childCtx = (ctx: Ctx, i: number): Ctx => (ctx.key === undefined ? { train: ctx.train } : { train: ctx.train, key: foldIn(ctx.key, i) });
+
+/** Runs `fn`, re-throwing a `ShapeError` with `path` prepended to the layer name (`features.3 conv2d: ...`). */
+export function within<T>(path: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ShapeError) {
+      const prefix = `${e.op}: ${e.arg} `;
+      const detail = e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
+      throw new ShapeError(`${path} ${e.op}`, e.arg, detail);
+    }
+    throw e;
+  }
+}
+
+/** The dtype to create parameters in. */
+export const dtypeOf = (opts?: { readonly dtype?: 'float32' | 'float64' }): 'float32' | 'float64' => opts?.dtype ?? 'float32';
+
+/**
+ * A layer without params or state, from its shape rule and its function. `outShape` receives the
+ * per-example input shape and returns the output shape (throwing `ShapeError` when invalid).
+ */
+export function stateless<I extends Acts = Tensor, O extends Acts = Tensor>(
+  type: string,
+  outShape: (inShape: ShapeOf<I>) => ShapeOf<O>,
+  fn: (x: I, ctx: Ctx) => O,
+  flops: (inShape: ShapeOf<I>) => number = () => 0,
+): Layer<Empty, Empty, I, O> {
+  const describe = (inShape: ShapeOf<I>): LayerInfo => ({ type, outShape: outShape(inShape), params: EMPTY, state: EMPTY, flops: flops(inShape) });
+  return {
+    describe,
+    init: (_key, inShape) => ({ params: EMPTY, state: EMPTY, outShape: outShape(inShape) }),
+    apply: (_params, state, x, ctx) => ({ y: fn(x, ctx), state }),
+  };
+}
