@@ -33,3 +33,24 @@ export {
   windowOutSize,
 } from './shape.js';
 export { type BackendOptions, backendNames, createBackend } from './select.js';
+export {
+  createGpujsBackend,
+  GPUJS_MODES,
+  type GpujsBackend,
+  type GpujsData,
+  type GpujsMode,
+  type GpujsOptions,
+  type GpujsRunMode,
+  type GpujsStats,
+  parseGpujsMode,
+} from './gpujs/index.js';
+export {
+  createWasmBackend,
+  DEFAULT_TUNING as WASM_DEFAULT_TUNING,
+  JS_KERNELS as WASM_JS_KERNELS,
+  TINY_TUNING as WASM_TINY_TUNING,
+  type Tuning as WasmTuning,
+  type WasmBackend,
+  type WasmBackendOptions,
+  type WasmStats,
+} from './wasm/index.js';

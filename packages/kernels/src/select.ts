@@ -3,7 +3,9 @@
  * backend that cannot run here throws an error saying why and what to install (never a silent fallback).
  */
 import type { Backend, BackendName } from './backend.js';
+import { createGpujsBackend, parseGpujsMode } from './gpujs/index.js';
 import { reference } from './reference/index.js';
+import { createWasmBackend } from './wasm/index.js';
 
 /** Options understood by `createBackend`; each backend reads its own. */
 export type BackendOptions = {
@@ -15,8 +17,8 @@ export type BackendOptions = {
 
 const FACTORIES: { readonly [K in BackendName]: ((o: BackendOptions) => Backend) | undefined } = {
   reference: () => reference,
-  gpujs: undefined,
-  wasm: undefined,
+  gpujs: (o) => createGpujsBackend({ mode: parseGpujsMode(o.mode ?? 'gpu') }),
+  wasm: (o) => createWasmBackend(o),
 };
 
 /** Backends compiled into this build of @tapenet/kernels. */

@@ -33,7 +33,11 @@ function plan(c: Conv2dConfig, inShape: Shape3): { win: Window; wShape: readonly
   checkInts(layer, 'groups', groups);
   const [cin] = inShape;
   if (cin % groups !== 0 || c.out % groups !== 0) {
-    throw layerError(layer, 'groups', `${groups} must divide both the input channels ${cin} and the output channels ${c.out}`);
+    throw layerError(
+      layer,
+      'groups',
+      `${groups} must divide both the input channels ${cin} and the output channels ${c.out}`,
+    );
   }
   const win = windowOf(layer, inShape, c.kernel, c.stride ?? 1, c.padding ?? 0, c.dilation ?? 1);
   const wShape = [c.out, cin / groups, win.kernel[0], win.kernel[1]];
@@ -70,14 +74,31 @@ export function conv2d(c: Conv2dConfig): Layer<ConvParams, Empty> {
       const fans = { ...fansOf(wShape), dtype };
       const [kw, kb] = split(key, 2) as [Key, Key];
       const weight = initW(kw, wShape, fans);
-      return { params: c.bias === false ? { weight } : { weight, bias: initB(kb, [c.out], fans) }, state: EMPTY, outShape: info.outShape as readonly number[] };
+      return {
+        params: c.bias === false ? { weight } : { weight, bias: initB(kb, [c.out], fans) },
+        state: EMPTY,
+        outShape: info.outShape as readonly number[],
+      };
     },
     apply: (p, state, x) => {
       const { win } = plan(c, shape3(x.shape.slice(1)));
       const [t, b, l, r] = win.pads;
       const opts = { stride: win.stride, dilation: win.dilation, groups: c.groups ?? 1 };
       const y = replicate
-        ? conv2dOp(pad(x, [[0, 0], [0, 0], [t, b], [l, r]], 'edge'), p.weight, { ...opts, padding: 0 })
+        ? conv2dOp(
+            pad(
+              x,
+              [
+                [0, 0],
+                [0, 0],
+                [t, b],
+                [l, r],
+              ],
+              'edge',
+            ),
+            p.weight,
+            { ...opts, padding: 0 },
+          )
         : conv2dOp(x, p.weight, { ...opts, padding: win.pads });
       return { y: p.bias === undefined ? y : add(y, reshape(p.bias, [1, c.out, 1, 1])), state };
     },

@@ -51,7 +51,17 @@ export const uniform =
  * `mean + std·z`, z a standard normal truncated to `[(a − mean)/std, (b − mean)/std]`.
  */
 export const truncatedNormal =
-  ({ mean = 0, std = 1, a = -2, b = 2 }: { readonly mean?: number; readonly std?: number; readonly a?: number; readonly b?: number } = {}): Initializer =>
+  ({
+    mean = 0,
+    std = 1,
+    a = -2,
+    b = 2,
+  }: {
+    readonly mean?: number;
+    readonly std?: number;
+    readonly a?: number;
+    readonly b?: number;
+  } = {}): Initializer =>
   (k, shape, { dtype }) => {
     const z = random.truncatedNormal(k, shape, (a - mean) / std, (b - mean) / std, { dtype });
     return add(mul(z, std), mean);

@@ -6,7 +6,8 @@ import type { Acts, Ctx, Empty, Layer, LayerInfo, ShapeOf } from './types.js';
 export const EMPTY: Empty = Object.freeze({});
 
 /** A `ShapeError` naming the layer: `conv2d: inShape [3, 4, 4] ...`. */
-export const layerError = (layer: string, arg: string, detail: string): ShapeError => new ShapeError(layer, arg, detail);
+export const layerError = (layer: string, arg: string, detail: string): ShapeError =>
+  new ShapeError(layer, arg, detail);
 
 export type Pair = readonly [number, number];
 
@@ -25,20 +26,36 @@ export function checkInts(layer: string, arg: string, v: number | readonly numbe
 export const sizeOf = (shape: Shape): number => shape.reduce((a, b) => a * b, 1);
 
 /** Whether an activation shape is a list of shapes (rather than one shape). */
-export const isShapeList = (s: Shape | readonly Shape[]): s is readonly Shape[] => s.length > 0 && typeof s[0] !== 'number';
+export const isShapeList = (s: Shape | readonly Shape[]): s is readonly Shape[] =>
+  s.length > 0 && typeof s[0] !== 'number';
 
 /** Narrows an activation shape to one shape of one of the given ranks, or throws. */
-export function single(layer: string, inShape: Shape | readonly Shape[], ranks: readonly number[], expected: string): Shape {
-  if (isShapeList(inShape)) throw layerError(layer, 'input', `is a list of ${inShape.length} activations; expected one ${expected}`);
-  if (!ranks.includes(inShape.length)) {
-    throw layerError(layer, 'inShape', `${fmt(inShape)} has rank ${inShape.length}; expected ${expected} (batch dim excluded)`);
+export function single(
+  layer: string,
+  inShape: Shape | readonly Shape[],
+  ranks: readonly number[] | 'any',
+  expected: string,
+): Shape {
+  if (isShapeList(inShape))
+    throw layerError(layer, 'input', `is a list of ${inShape.length} activations; expected ${expected}`);
+  if (ranks !== 'any' && !ranks.includes(inShape.length)) {
+    throw layerError(
+      layer,
+      'inShape',
+      `${fmt(inShape)} has rank ${inShape.length}; expected ${expected} (batch dim excluded)`,
+    );
   }
   return inShape;
 }
 
+/** Narrows an activation shape to one shape of any rank, or throws. */
+export const one = (layer: string, inShape: Shape | readonly Shape[]): Shape =>
+  single(layer, inShape, 'any', 'one activation');
+
 /** The shapes of a list input, or throws. */
 export function list(layer: string, inShape: Shape | readonly Shape[]): readonly Shape[] {
-  if (!isShapeList(inShape)) throw layerError(layer, 'input', `is one activation ${fmt(inShape)}; expected a list (use fanOut or parallel)`);
+  if (!isShapeList(inShape))
+    throw layerError(layer, 'input', `is one activation ${fmt(inShape)}; expected a list (use fanOut or parallel)`);
   return inShape;
 }
 
@@ -47,24 +64,46 @@ export const windowOut = (n: number, k: number, stride: number, padTotal: number
   Math.floor((n + padTotal - dilation * (k - 1) - 1) / stride) + 1;
 
 /** The context handed to child `i`: the same mode, and the key folded with `i` (if there is one). */
-export const childCtx = (ctx: Ctx, i: number): Ctx => (ctx.key === undefined ? { train: ctx.train } : { train: ctx.train, key: foldIn(ctx.key, i) });
+export const childCtx = (ctx: Ctx, i: number): Ctx =>
+  ctx.key === undefined ? { train: ctx.train } : { train: ctx.train, key: foldIn(ctx.key, i) };
 
-/** Runs `fn`, re-throwing a `ShapeError` with `path` prepended to the layer name (`features.3 conv2d: ...`). */
-export function within<T>(path: string, fn: () => T): T {
+/**
+ * A `ShapeError` raised inside a combinator, with the path of the layer that failed:
+ * `features.3 (conv2d): inShape [16, 2, 2] is too small for kernel 3x3 ...`.
+ */
+export class LayerError extends ShapeError {
+  constructor(
+    readonly path: readonly string[],
+    readonly layer: string,
+    arg: string,
+    readonly detail: string,
+  ) {
+    super(path.length === 0 ? layer : `${path.join('.')} (${layer})`, arg, detail);
+  }
+}
+
+/** Runs `fn`, re-throwing a `ShapeError` with `name` prepended to its layer path. */
+export function within<T>(name: string, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
+    if (e instanceof LayerError) throw new LayerError([name, ...e.path], e.layer, e.arg, e.detail);
     if (e instanceof ShapeError) {
       const prefix = `${e.op}: ${e.arg} `;
-      const detail = e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
-      throw new ShapeError(`${path} ${e.op}`, e.arg, detail);
+      throw new LayerError(
+        [name],
+        e.op,
+        e.arg,
+        e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message,
+      );
     }
     throw e;
   }
 }
 
 /** The dtype to create parameters in. */
-export const dtypeOf = (opts?: { readonly dtype?: 'float32' | 'float64' }): 'float32' | 'float64' => opts?.dtype ?? 'float32';
+export const dtypeOf = (opts?: { readonly dtype?: 'float32' | 'float64' }): 'float32' | 'float64' =>
+  opts?.dtype ?? 'float32';
 
 /**
  * A layer without params or state, from its shape rule and its function. `outShape` receives the
@@ -76,7 +115,13 @@ export function stateless<I extends Acts = Tensor, O extends Acts = Tensor>(
   fn: (x: I, ctx: Ctx) => O,
   flops: (inShape: ShapeOf<I>) => number = () => 0,
 ): Layer<Empty, Empty, I, O> {
-  const describe = (inShape: ShapeOf<I>): LayerInfo => ({ type, outShape: outShape(inShape), params: EMPTY, state: EMPTY, flops: flops(inShape) });
+  const describe = (inShape: ShapeOf<I>): LayerInfo => ({
+    type,
+    outShape: outShape(inShape),
+    params: EMPTY,
+    state: EMPTY,
+    flops: flops(inShape),
+  });
   return {
     describe,
     init: (_key, inShape) => ({ params: EMPTY, state: EMPTY, outShape: outShape(inShape) }),

@@ -40,7 +40,11 @@ export type LayerInfo = {
 };
 
 /** What `init` returns. */
-export type Initialized<P, S, O extends Acts = Tensor> = { readonly params: P; readonly state: S; readonly outShape: ShapeOf<O> };
+export type Initialized<P, S, O extends Acts = Tensor> = {
+  readonly params: P;
+  readonly state: S;
+  readonly outShape: ShapeOf<O>;
+};
 
 /** What `apply` returns: the output and the next state (the given state is never mutated). */
 export type Applied<S, O extends Acts = Tensor> = { readonly y: O; readonly state: S };
@@ -71,6 +75,6 @@ export type ParamsOf<L> = L extends Layer<infer P, infer _S, infer _I, infer _O>
 /** The state type of a layer. */
 export type StateOf<L> = L extends Layer<infer _P, infer S, infer _I, infer _O> ? S : never;
 /** The input activation type of a layer. */
-export type InOf<L> = L extends Layer<infer _P, infer _S, infer I, infer _O> ? I : never;
+export type InOf<L> = L extends Layer<infer _P, infer _S, infer I extends Acts, infer _O> ? I : never;
 /** The output activation type of a layer. */
-export type OutOf<L> = L extends Layer<infer _P, infer _S, infer _I, infer O> ? O : never;
+export type OutOf<L> = L extends Layer<infer _P, infer _S, infer _I, infer O extends Acts> ? O : never;

@@ -139,12 +139,11 @@ export function oneCycleSchedule(opts: OneCycleOptions): Schedule {
     if (!(t >= 0 && t <= totalSteps)) {
       throw new RangeError(`oneCycleSchedule: step ${t} is outside [0, totalSteps = ${totalSteps}]`);
     }
-    let start = 0;
-    for (const [i, phase] of phases.entries()) {
-      if (t <= phase.end || i === phases.length - 1)
-        return anneal(phase.from, phase.to, (t - start) / (phase.end - start));
-      start = phase.end;
-    }
-    return min; // unreachable: the last phase always returns
+    // torch: the first phase with t ≤ end (or the last one) anneals from the previous phase's end
+    let i = 0;
+    while (i < phases.length - 1 && t > phases[i]!.end) i++;
+    const phase = phases[i]!;
+    const start = i === 0 ? 0 : phases[i - 1]!.end;
+    return anneal(phase.from, phase.to, (t - start) / (phase.end - start));
   };
 }

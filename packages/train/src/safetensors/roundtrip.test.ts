@@ -193,7 +193,7 @@ const withHeader = (
 describe('corrupted input', () => {
   const arbFlips = fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 8 });
 
-  test.prop([arbFile, arbFlips])('random byte flips never throw', (bytes, flips) => {
+  test.prop([arbFile, arbFlips], { numRuns: 300 })('random byte flips never throw', (bytes, flips) => {
     const copy = bytes.slice();
     for (const [pos, x] of flips) copy[pos % copy.length]! ^= x;
     parseSafely(copy);
@@ -205,7 +205,7 @@ describe('corrupted input', () => {
     parseSafely(short);
   });
 
-  test.prop([arbFile, fc.array(arbEdit, { minLength: 1, maxLength: 3 }), fc.boolean()])(
+  test.prop([arbFile, fc.array(arbEdit, { minLength: 1, maxLength: 3 }), fc.boolean()], { numRuns: 300 })(
     'header edits never throw; a file that is still accepted is still consistent',
     (bytes, edits, duplicate) => {
       const edited = withHeader(bytes, edits, duplicate);

@@ -1,0 +1,58 @@
+/**
+ * @file The model workloads on top of any `LenetTrainer`: one SGD step on a fixed batch, and a full
+ * MNIST epoch with its data pipeline. Shared by every implementation so they do exactly the same work.
+ */
+import { type LenetTrainer, lenetBatch } from './data.js';
+import { epochBatches, loadMnistTrain } from './mnist.js';
+import type { Output, Runner, WorkloadSpec } from './types.js';
+
+type ModelSpec = Extract<WorkloadSpec, { kind: 'lenet-step' | 'mnist-epoch' }>;
+
+/** Whether `spec` is a model workload this module can run. */
+export const isModelSpec = (spec: WorkloadSpec): spec is ModelSpec =>
+  spec.kind === 'lenet-step' || spec.kind === 'mnist-epoch';
+
+const resolve = async (v: number | Promise<number>): Promise<number> => v;
+
+/**
+ * Builds the runner of a model workload. `lenet-step`: one forward + backward + SGD update on a fixed
+ * batch, reading back the loss and every updated parameter. `mnist-epoch`: shuffle, normalise and batch
+ * the real MNIST training images, then one step per batch (loss read back every step, parameters at the end).
+ */
+export async function modelRunner(
+  spec: ModelSpec,
+  make: () => LenetTrainer | Promise<LenetTrainer>,
+  activate?: () => void | Promise<void>,
+): Promise<Runner> {
+  await activate?.();
+  const trainer = await make();
+  const base = { dispose: () => trainer.dispose(), ...(activate ? { activate } : {}) };
+  if (spec.kind === 'lenet-step') {
+    const { x, y } = lenetBatch(spec.batch);
+    return {
+      ...base,
+      run: async (): Promise<Output> => {
+        const loss = await resolve(trainer.step(x, y));
+        return [Float64Array.of(loss), ...trainer.params()];
+      },
+    };
+  }
+  const mnist = loadMnistTrain(spec.images);
+  let epoch = 0;
+  return {
+    ...base,
+    warmup: async () => {
+      // A few steps compile and warm the kernels without spending a whole epoch on it.
+      const { x, y } = lenetBatch(spec.batch);
+      for (let i = 0; i < 2; i++) await resolve(trainer.step(x, y));
+    },
+    run: async (): Promise<Output> => {
+      let first = Number.NaN;
+      for (const { x, y } of epochBatches(mnist, spec.batch, epoch++)) {
+        const loss = await resolve(trainer.step(x, y));
+        if (Number.isNaN(first)) first = loss;
+      }
+      return [Float64Array.of(first), ...trainer.params()];
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * @file Keeps the runner from rotting: the quick set at smoke sizes, one repetition, through the same
+ * code path as `pnpm bench` (parseArgs → runBench → report), must fill every row and every column with a
+ * number or an error string, and the peers' LeNet ports must compute the same first loss as tapenet.
+ */
+import { describe, expect, test } from 'vitest';
+import { parseArgs } from './args.js';
+import { renderSvg } from './report/svg.js';
+import { renderReport } from './report/table.js';
+import { type BenchResult, runBench } from './run.js';
+import { workloads } from './workloads.js';
+
+const run = (argv: string[]): Promise<BenchResult> => runBench(parseArgs(argv, '/unused'));
+
+const filled = (r: BenchResult): void => {
+  for (const row of r.rows) {
+    for (const impl of r.impls) {
+      const cell = row.cells[impl.id];
+      expect(cell, `${row.id} × ${impl.id}`).toBeDefined();
+      if (cell?.status === 'ok') expect(cell.throughput, `${row.id} × ${impl.id}`).toBeGreaterThan(0);
+      else if (cell?.status === 'error') expect(cell.error.length, `${row.id} × ${impl.id}`).toBeGreaterThan(0);
+      else expect(cell?.reason.length, `${row.id} × ${impl.id}`).toBeGreaterThan(0);
+    }
+  }
+};
+
+describe('bench smoke', () => {
+  test('quick set at smoke sizes: every row, every column, same LeNet loss', async () => {
+    const r = await run(['--scale', 'smoke', '--no-write']);
+    const quick = workloads('smoke').filter((w) => w.set === 'quick');
+    expect(r.rows.map((row) => row.id)).toEqual(quick.map((w) => w.id));
+    const ids = r.impls.map((i) => i.id);
+    expect(ids).toContain('tapenet:reference');
+    expect(ids.length + r.unavailable.length).toBeGreaterThanOrEqual(5);
+    filled(r);
+    for (const row of r.rows) expect(row.cells['tapenet:reference']?.status, row.id).toBe('ok');
+
+    const lenet = r.rows.find((row) => row.id === 'lenet5-step')!;
+    const loss = (id: string): number | undefined => {
+      const c = lenet.cells[id];
+      return c?.status === 'ok' ? c.check[0]?.sum : undefined;
+    };
+    const ref = loss('tapenet:reference')!;
+    expect(Number.isFinite(ref)).toBe(true);
+    for (const id of ['tfjs-cpu', 'jax-js', 'convnetjs']) {
+      const v = loss(id);
+      if (v !== undefined) expect(Math.abs(v - ref), id).toBeLessThan(1e-3 * Math.abs(ref));
+    }
+    expect(r.profile?.entries.length).toBeGreaterThan(0);
+
+    const text = renderReport(r);
+    for (const row of r.rows) expect(text).toContain(row.title);
+    for (const id of ids) expect(text).toContain(id);
+    expect(renderSvg(r)).toMatch(/^<svg[\s\S]*<\/svg>\n$/);
+  });
+
+  test('full-only rows: zoo models say why they are missing, the MNIST epoch runs or says why', async () => {
+    const r = await run(['--full', '--scale', 'smoke', '--no-write', '--only', 'resnet18|vgg11|mnist']);
+    expect(r.rows.map((row) => row.id)).toEqual(['resnet18-cifar-step', 'vgg11-cifar-step', 'mnist-epoch']);
+    filled(r);
+    for (const row of r.rows.slice(0, 2)) {
+      for (const cell of Object.values(row.cells))
+        expect(cell).toMatchObject({ status: 'skipped', reason: expect.stringContaining('@tapenet/zoo') });
+    }
+  });
+});

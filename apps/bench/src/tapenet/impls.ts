@@ -1,0 +1,94 @@
+/**
+ * @file tapenet columns: one per backend (and per gpu.js mode) that `@tapenet/kernels` can create here.
+ * Every workload runs through @tapenet/autodiff ops, the path users run, inside `withBackend`, and reads
+ * its results back with `Tensor.data()`.
+ */
+import { conv2d, matmul, maxPool2d, type Tensor, tensor, vjp, withBackend } from '@tapenet/autodiff';
+import { type Backend, type BackendOptions, backendNames, createBackend } from '@tapenet/kernels';
+import { uniform } from '../data.js';
+import { isModelSpec, modelRunner } from '../model-runner.js';
+import type { Impl, Output, Runner, Unavailable, WorkloadSpec } from '../types.js';
+import { tapenetLenet } from './lenet.js';
+
+/** Option sets tried per backend name; names not listed are created once with default options. */
+const VARIANTS: { readonly [name: string]: readonly BackendOptions[] } = {
+  gpujs: [{ mode: 'cpu' }, { mode: 'webasm' }, { mode: 'headlessgl' }],
+};
+
+const shortError = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+
+/** Prepares `spec` on `backend`: inputs are created on it once, `run` does the timed work. */
+export async function prepareTapenet(backend: Backend, spec: WorkloadSpec): Promise<Runner> {
+  if (isModelSpec(spec)) return modelRunner(spec, () => tapenetLenet(backend));
+  const on = <T>(f: () => T): T => withBackend(backend, f);
+  const make = (shape: readonly number[], seed: number): Tensor =>
+    tensor(
+      uniform(
+        shape.reduce((a, b) => a * b, 1),
+        seed,
+      ),
+      { shape },
+    );
+  const runner = (run: () => Output): Runner => ({ run: () => on(run), dispose: () => {} });
+  switch (spec.kind) {
+    case 'matmul': {
+      const [a, b] = on(() => [make([spec.m, spec.k], 1), make([spec.k, spec.n], 2)] as const);
+      return runner(() => [matmul(a, b).data()]);
+    }
+    case 'conv': {
+      const { n, c, o, h, w, k, pad } = spec.shape;
+      const ho = h + 2 * pad - k + 1;
+      const wo = w + 2 * pad - k + 1;
+      const [x, f, dy] = on(() => [make([n, c, h, w], 3), make([o, c, k, k], 4), make([n, o, ho, wo], 5)] as const);
+      const conv = (xi: Tensor, fi: Tensor): Tensor => conv2d(xi, fi, { padding: pad });
+      if (spec.pass === 'fwd') return runner(() => [conv(x, f).data()]);
+      return runner(() => {
+        const [y, pullback] = vjp(conv, x, f);
+        const [dx, df] = pullback(dy);
+        return [y.data(), dx.data(), df.data()];
+      });
+    }
+    case 'pool': {
+      const { n, c, h, w, k } = spec.shape;
+      const [x, dy] = on(() => [make([n, c, h, w], 6), make([n, c, Math.floor(h / k), Math.floor(w / k)], 7)] as const);
+      const pool = (xi: Tensor): Tensor => maxPool2d(xi, k);
+      if (spec.pass === 'fwd') return runner(() => [pool(x).data()]);
+      return runner(() => {
+        const [y, pullback] = vjp(pool, x);
+        const [dx] = pullback(dy);
+        return [y.data(), dx.data()];
+      });
+    }
+    case 'pending':
+      throw new Error(spec.reason);
+  }
+}
+
+/** Every tapenet backend/mode that can be created here, plus the ones that cannot and why. */
+export function tapenetImpls(): { impls: Impl[]; unavailable: Unavailable[]; backends: Map<string, Backend> } {
+  const impls: Impl[] = [];
+  const backends = new Map<string, Backend>();
+  const unavailable: Unavailable[] = [];
+  for (const name of backendNames()) {
+    for (const opts of VARIANTS[name] ?? [{}]) {
+      const id = `tapenet:${name}${opts.mode ? `/${opts.mode}` : ''}`;
+      let backend: Backend;
+      try {
+        backend = createBackend(name, opts);
+      } catch (e) {
+        unavailable.push({ id, reason: shortError(e) });
+        continue;
+      }
+      backends.set(id, backend);
+      const asked = opts.mode !== undefined && opts.mode !== backend.mode ? ` (asked for '${opts.mode}')` : '';
+      impls.push({
+        id,
+        family: 'tapenet',
+        mode: `${backend.mode}${asked}`,
+        notes: `float32, NCHW; through @tapenet/autodiff ops on backend '${name}'`,
+        prepare: (spec) => prepareTapenet(backend, spec),
+      });
+    }
+  }
+  return { impls, unavailable, backends };
+}

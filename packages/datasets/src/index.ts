@@ -1,0 +1,45 @@
+/**
+ * @file Public surface of @tapenet/datasets: file formats and loaders, the `Dataset` value and its seeded
+ * pipeline (shuffle, take, split, map, batches), augmentation, and a small PNG writer.
+ */
+export * from './formats.js';
+export { type Augment, type AugmentOptions, augment } from './augment.js';
+export {
+  type Batch,
+  type BatchOptions,
+  type BatchStream,
+  batches,
+  gatherPixels,
+  type MaterializeOptions,
+  materialize,
+  normalizePixels,
+} from './batch.js';
+export {
+  type Dataset,
+  type Example,
+  type ExampleFn,
+  fromImageDataset,
+  type ImageShape,
+  type ImageSource,
+  labelAt,
+  labelsOf,
+  map,
+  shuffle,
+  skip,
+  take,
+} from './dataset.js';
+export { type TileOptions, tileImages } from './grid.js';
+export { crc32, encodePng, PNG_SIGNATURE, type RasterImage } from './png.js';
+export { type SplitOptions, split, stratifiedQuotas } from './split.js';
+export {
+  adjustImages,
+  flipImages,
+  type InverseAffine,
+  type PixelArray,
+  type PixelBatch,
+  rotateImages,
+  rotateScaleInverse,
+  scaleImages,
+  shiftImages,
+  warpImages,
+} from './warp.js';

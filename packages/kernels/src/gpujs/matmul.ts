@@ -1,0 +1,90 @@
+/**
+ * @file Batched matrix product with broadcast batch dims and transpose flags: one kernel, one output
+ * element per thread, the inner dimension looped with `loopMaxIterations = K`. Which a- and b-matrix each
+ * output matrix reads comes from two small host tables (one entry per output matrix).
+ */
+import type { IKernelFunctionThis } from 'gpu.js';
+import { broadcastShapes, sizeOf, stridesOf } from '../shape.js';
+import { check } from './elementwise.js';
+import { broadcastStrides } from './geometry.js';
+import type { GTensor, Runtime } from './runtime.js';
+
+declare function floorDiv(r: number, d: number): number;
+
+interface MatmulConsts {
+  readonly n: number;
+  readonly mn: number;
+  readonly k: number;
+  /** Element (i, p) of A is at `ai·i + ak·p`; element (p, j) of B at `bk·p + bj·j`. */
+  readonly ai: number;
+  readonly ak: number;
+  readonly bk: number;
+  readonly bj: number;
+}
+
+/** `y[t, i, j] = Σ_p A[offA[t] + ai·i + ak·p] · B[offB[t] + bk·p + bj·j]`. */
+export function matmulKernel(
+  this: IKernelFunctionThis<MatmulConsts>,
+  a: Float32Array,
+  b: Float32Array,
+  offA: Float32Array,
+  offB: Float32Array,
+): number {
+  const t = floorDiv(this.thread.x, this.constants.mn);
+  const rem = this.thread.x - t * this.constants.mn;
+  const i = floorDiv(rem, this.constants.n);
+  const j = rem - i * this.constants.n;
+  const baseA = offA[t]! + i * this.constants.ai;
+  const baseB = offB[t]! + j * this.constants.bj;
+  let s = 0;
+  for (let p = 0; p < this.constants.k; p++) {
+    s += a[baseA + p * this.constants.ak]! * b[baseB + p * this.constants.bk]!;
+  }
+  return s;
+}
+
+/** Element offset of the first element of each operand matrix read by output matrix t. */
+function matrixOffsets(batchIn: readonly number[], batch: readonly number[], matSize: number): Float32Array {
+  const strides = broadcastStrides(batchIn, batch);
+  const outStrides = stridesOf(batch);
+  const n = sizeOf(batch);
+  const offs = new Float32Array(n);
+  for (let t = 0; t < n; t++) {
+    let rest = t;
+    let m = 0;
+    for (let a = 0; a < batch.length; a++) {
+      const c = Math.floor(rest / outStrides[a]!);
+      rest -= c * outStrides[a]!;
+      m += c * strides[a]!;
+    }
+    offs[t] = m * matSize;
+  }
+  return offs;
+}
+
+/**
+ * a `[...Ba, M, K]` (`[...Ba, K, M]` when transposeA), b `[...Bb, K, N]` (`[...Bb, N, K]` when
+ * transposeB) → `[...broadcast(Ba, Bb), M, N]`.
+ */
+export function matmul(rt: Runtime, a: GTensor, b: GTensor, transposeA: boolean, transposeB: boolean): GTensor {
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  check(ra >= 2 && rb >= 2, 'matmul', () => `needs rank ≥ 2, got [${a.shape}] and [${b.shape}]`);
+  check(a.dtype === b.dtype, 'matmul', () => `dtype mismatch: ${a.dtype} vs ${b.dtype}`);
+  const [a0, a1] = [a.shape[ra - 2]!, a.shape[ra - 1]!];
+  const [b0, b1] = [b.shape[rb - 2]!, b.shape[rb - 1]!];
+  const [m, k] = transposeA ? [a1, a0] : [a0, a1];
+  const [kb, n] = transposeB ? [b1, b0] : [b0, b1];
+  check(k === kb, 'matmul', () => `inner dims differ: [${a.shape}] x [${b.shape}]`);
+  const batchA = a.shape.slice(0, ra - 2);
+  const batchB = b.shape.slice(0, rb - 2);
+  const batch = broadcastShapes(batchA, batchB);
+  check(batch !== null, 'matmul', () => `batch dims do not broadcast: [${a.shape}] x [${b.shape}]`);
+  const [ai, ak] = transposeA ? [1, m] : [k, 1];
+  const [bk, bj] = transposeB ? [1, k] : [n, 1];
+  const offA = matrixOffsets(batchA, batch, m * k);
+  const offB = matrixOffsets(batchB, batch, k * n);
+  const constants = { n, mn: m * n, k, ai, ak, bk, bj };
+  const launch = { label: 'matmul', kernel: matmulKernel, constants, loopMax: k };
+  return rt.tensor(launch, [a, b, offA, offB], [...batch, m, n], a.dtype);
+}

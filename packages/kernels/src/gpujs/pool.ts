@@ -1,0 +1,195 @@
+/**
+ * @file 2-D pooling over NCHW planes: maxPool2dArgmax, avgPool2d and its adjoint. Window `(oh, ow)` at
+ * offset `(i, j)` reads row `oh·sH - top + i·dH` and column `ow·sW - left + j·dW`; positions outside the
+ * image are padding: they never win a max, and count towards an average's divisor only with
+ * `countIncludePad`.
+ */
+import type { IKernelFunctionThis } from 'gpu.js';
+import type { AvgPool2dAttrs, Pool2dAttrs, Shape } from '../backend.js';
+import { pool2dOutShape } from '../shape.js';
+import { check } from './elementwise.js';
+import type { GTensor, Runtime } from './runtime.js';
+
+declare function floorDiv(r: number, d: number): number;
+declare function isNan(v: number): number;
+
+interface PoolConsts {
+  readonly h: number;
+  readonly w: number;
+  readonly kh: number;
+  readonly kw: number;
+  readonly ho: number;
+  readonly wo: number;
+  readonly sh: number;
+  readonly sw: number;
+  readonly pt: number;
+  readonly pl: number;
+  readonly dh: number;
+  readonly dw: number;
+  /** 1 when padding counts towards an average's divisor. */
+  readonly cip: number;
+}
+
+/** Flat `ih·W + iw` of the first maximum of each window (a NaN wins); -1 for a window wholly in padding. */
+export function maxPoolArgmaxKernel(this: IKernelFunctionThis<PoolConsts>, x: Float32Array): number {
+  const q = floorDiv(this.thread.x, this.constants.wo);
+  const ow = this.thread.x - q * this.constants.wo;
+  const p = floorDiv(q, this.constants.ho);
+  const oh = q - p * this.constants.ho;
+  const base = p * this.constants.h * this.constants.w;
+  let best = 0;
+  let at = -1;
+  for (let i = 0; i < this.constants.kh; i++) {
+    const ih = oh * this.constants.sh - this.constants.pt + i * this.constants.dh;
+    if (ih >= 0 && ih < this.constants.h) {
+      for (let j = 0; j < this.constants.kw; j++) {
+        const iw = ow * this.constants.sw - this.constants.pl + j * this.constants.dw;
+        if (iw >= 0 && iw < this.constants.w) {
+          const v = x[base + ih * this.constants.w + iw]!;
+          let better = 0;
+          if (at < 0 || v > best) {
+            better = 1;
+          }
+          if (isNan(v) > 0 && isNan(best) === 0) {
+            better = 1;
+          }
+          if (better > 0) {
+            best = v;
+            at = ih * this.constants.w + iw;
+          }
+        }
+      }
+    }
+  }
+  return at;
+}
+
+/** Mean of each window's in-image taps over `KH·KW` (cip) or their count; 0 for a window wholly in padding. */
+export function avgPoolKernel(this: IKernelFunctionThis<PoolConsts>, x: Float32Array): number {
+  const q = floorDiv(this.thread.x, this.constants.wo);
+  const ow = this.thread.x - q * this.constants.wo;
+  const p = floorDiv(q, this.constants.ho);
+  const oh = q - p * this.constants.ho;
+  const base = p * this.constants.h * this.constants.w;
+  let s = 0;
+  let count = 0;
+  for (let i = 0; i < this.constants.kh; i++) {
+    const ih = oh * this.constants.sh - this.constants.pt + i * this.constants.dh;
+    if (ih >= 0 && ih < this.constants.h) {
+      for (let j = 0; j < this.constants.kw; j++) {
+        const iw = ow * this.constants.sw - this.constants.pl + j * this.constants.dw;
+        if (iw >= 0 && iw < this.constants.w) {
+          s += x[base + ih * this.constants.w + iw]!;
+          count += 1;
+        }
+      }
+    }
+  }
+  if (count === 0) {
+    return 0;
+  }
+  if (this.constants.cip > 0) {
+    return s / (this.constants.kh * this.constants.kw);
+  }
+  return s / count;
+}
+
+/** `dx[p, ih, iw] = Σ_{windows reading (ih, iw)} dy[window] / divisor(window)`. */
+export function avgPoolGradKernel(this: IKernelFunctionThis<PoolConsts>, dy: Float32Array): number {
+  const q = floorDiv(this.thread.x, this.constants.w);
+  const iw = this.thread.x - q * this.constants.w;
+  const p = floorDiv(q, this.constants.h);
+  const ih = q - p * this.constants.h;
+  let s = 0;
+  for (let i = 0; i < this.constants.kh; i++) {
+    const th = ih + this.constants.pt - i * this.constants.dh;
+    const oh = floorDiv(Math.max(th, 0), this.constants.sh);
+    if (th >= 0 && oh * this.constants.sh === th && oh < this.constants.ho) {
+      let rows = 0;
+      for (let i2 = 0; i2 < this.constants.kh; i2++) {
+        const r = oh * this.constants.sh - this.constants.pt + i2 * this.constants.dh;
+        if (r >= 0 && r < this.constants.h) {
+          rows += 1;
+        }
+      }
+      for (let j = 0; j < this.constants.kw; j++) {
+        const tw = iw + this.constants.pl - j * this.constants.dw;
+        const ow = floorDiv(Math.max(tw, 0), this.constants.sw);
+        if (tw >= 0 && ow * this.constants.sw === tw && ow < this.constants.wo) {
+          let cols = 0;
+          for (let j2 = 0; j2 < this.constants.kw; j2++) {
+            const c = ow * this.constants.sw - this.constants.pl + j2 * this.constants.dw;
+            if (c >= 0 && c < this.constants.w) {
+              cols += 1;
+            }
+          }
+          let d = rows * cols;
+          if (this.constants.cip > 0) {
+            d = this.constants.kh * this.constants.kw;
+          }
+          s += dy[(p * this.constants.ho + oh) * this.constants.wo + ow]! / d;
+        }
+      }
+    }
+  }
+  return s;
+}
+
+/** Validates and returns the constants plus the `[N, C, Ho, Wo]` output shape. */
+function windows(xShape: Shape, a: Pool2dAttrs, cip: boolean, kernel: string): [PoolConsts, Shape] {
+  check(xShape.length === 4, kernel, () => `x [${xShape}] needs rank 4`);
+  const outShape = pool2dOutShape(xShape, a);
+  const [, , ho, wo] = outShape;
+  check(ho > 0 && wo > 0, kernel, () => `window [${a.kernel}] does not fit padded input [${xShape}]`);
+  const [h, w] = [xShape[2]!, xShape[3]!];
+  const consts: PoolConsts = {
+    h,
+    w,
+    kh: a.kernel[0],
+    kw: a.kernel[1],
+    ho,
+    wo,
+    sh: a.stride[0],
+    sw: a.stride[1],
+    pt: a.padding[0],
+    pl: a.padding[2],
+    dh: a.dilation[0],
+    dw: a.dilation[1],
+    cip: cip ? 1 : 0,
+  };
+  return [consts, outShape];
+}
+
+/** x `[N, C, H, W]` → int32 `[N, C, Ho, Wo]` of flat in-plane indices of each window's first max. */
+export function maxPool2dArgmax(rt: Runtime, x: GTensor, attrs: Pool2dAttrs): GTensor {
+  const [P, outShape] = windows(x.shape, attrs, false, 'maxPool2dArgmax');
+  const launch = {
+    label: 'maxPool2dArgmax',
+    kernel: maxPoolArgmaxKernel,
+    constants: { ...P },
+    loopMax: Math.max(P.kh, P.kw),
+  };
+  return rt.tensor(launch, [x], outShape, 'int32');
+}
+
+/** x `[N, C, H, W]` → `[N, C, Ho, Wo]`. */
+export function avgPool2d(rt: Runtime, x: GTensor, attrs: AvgPool2dAttrs): GTensor {
+  check(x.dtype === 'float32', 'avgPool2d', () => `needs float32, got ${x.dtype}`);
+  const [P, outShape] = windows(x.shape, attrs, attrs.countIncludePad, 'avgPool2d');
+  const launch = { label: 'avgPool2d', kernel: avgPoolKernel, constants: { ...P }, loopMax: Math.max(P.kh, P.kw) };
+  return rt.tensor(launch, [x], outShape, 'float32');
+}
+
+/** dy `[N, C, Ho, Wo]` → dx of shape `xShape`. */
+export function avgPool2dBackward(rt: Runtime, dy: GTensor, xShape: Shape, attrs: AvgPool2dAttrs): GTensor {
+  const label = 'avgPool2dBackward';
+  check(dy.dtype === 'float32', label, () => `needs float32, got ${dy.dtype}`);
+  const [P, outShape] = windows(xShape, attrs, attrs.countIncludePad, label);
+  check(
+    dy.shape.length === 4 && outShape.every((d, i) => d === dy.shape[i]),
+    label,
+    () => `dy [${dy.shape}], expected [${outShape}]`,
+  );
+  const launch = { label, kernel: avgPoolGradKernel, constants: { ...P }, loopMax: Math.max(P.kh, P.kw) };
+  return rt.tensor(launch, [dy], xShape, 'float32');
+}

@@ -1,0 +1,204 @@
+/**
+ * @file unary, binary, compare and where on the wasm backend. float32 runs in wasm (SIMD, threads for
+ * large tensors); float64 and int32 run the reference's JavaScript loops, as documented in the README.
+ *
+ * Broadcasting is described to wasm as up to six dims with one element stride per operand (0 where the
+ * operand repeats): size-1 dims are dropped and neighbouring dims merged while every operand stays
+ * contiguous across them, so the common cases (same shape, scalar, bias over channels) collapse to one or
+ * two dims.
+ */
+import type { BinaryOp, CompareOp, Shape, UnaryOp } from '../backend.js';
+import { reference } from '../reference/index.js';
+import { broadcastShapes, sizeOf, stridesOf } from '../shape.js';
+import { type Ctx, check, fmt, tensor, type WTensor } from './context.js';
+import * as L from './layout.js';
+
+const UNARY: { readonly [K in UnaryOp]: number } = {
+  neg: L.UN_NEG,
+  abs: L.UN_ABS,
+  sign: L.UN_SIGN,
+  exp: L.UN_EXP,
+  expm1: L.UN_EXPM1,
+  log: L.UN_LOG,
+  log1p: L.UN_LOG1P,
+  sqrt: L.UN_SQRT,
+  rsqrt: L.UN_RSQRT,
+  square: L.UN_SQUARE,
+  reciprocal: L.UN_RECIPROCAL,
+  sin: L.UN_SIN,
+  cos: L.UN_COS,
+  tanh: L.UN_TANH,
+  sigmoid: L.UN_SIGMOID,
+  relu: L.UN_RELU,
+  floor: L.UN_FLOOR,
+  ceil: L.UN_CEIL,
+  round: L.UN_ROUND,
+};
+
+const BINARY: { readonly [K in BinaryOp | CompareOp]: number } = {
+  add: L.BIN_ADD,
+  sub: L.BIN_SUB,
+  mul: L.BIN_MUL,
+  div: L.BIN_DIV,
+  pow: L.BIN_POW,
+  maximum: L.BIN_MAX,
+  minimum: L.BIN_MIN,
+  equal: L.BIN_EQ,
+  notEqual: L.BIN_NE,
+  less: L.BIN_LT,
+  lessEqual: L.BIN_LE,
+  greater: L.BIN_GT,
+  greaterEqual: L.BIN_GE,
+};
+
+/** Ops computed per lane in float64 in wasm (several ns each rather than a fraction). */
+const SLOW = new Set<UnaryOp>(['expm1', 'log', 'log1p', 'sin', 'cos']);
+
+/** `y = op(x)`; float32 in wasm. */
+export function unary(ctx: Ctx, op: UnaryOp, x: WTensor): WTensor {
+  const code = UNARY[op];
+  check(code !== undefined, 'unary', () => `unknown op ${op}`);
+  if (x.dtype !== 'float32') return reference.kernels.unary(op, x);
+  const n = x.data.length;
+  if (n === 0) return tensor(new Float32Array(0), x.shape, 'float32');
+  const { rt, tune } = ctx;
+  rt.begin();
+  const px = rt.put(x.data as Float32Array);
+  const py = rt.alloc(n * 4);
+  const d = rt.desc(L.E_WORDS);
+  const chunk = Math.max(4, Math.min(tune.chunk, n));
+  rt.set(d, L.E_OP, code);
+  rt.set(d, L.E_A, px);
+  rt.set(d, L.E_OUT, py);
+  rt.set(d, L.E_LEN, n);
+  rt.set(d, L.E_CHUNK, chunk);
+  rt.run(d, L.JOB_UNARY, Math.ceil(n / chunk), 64, n * (SLOW.has(op) ? 10 : 0.5));
+  return tensor(rt.takeF32(py, n), x.shape, 'float32');
+}
+
+/** Dims (outermost first) and per-operand element strides of a broadcast, collapsed to at most `E_RANK`. */
+interface Walk {
+  readonly shape: number[];
+  readonly strides: number[][];
+}
+
+/**
+ * Describes reading each of `shapes` broadcast to `out`: drops size-1 dims, merges a dim into the next
+ * inner one when every operand is contiguous across the pair. Returns null when more than `E_RANK` dims
+ * remain (only possible for tensors of rank > 6).
+ */
+export function collapse(shapes: readonly Shape[], out: Shape): Walk | null {
+  const rank = out.length;
+  const own = shapes.map((s) => {
+    const st = stridesOf(s);
+    return out.map((_d, a) => {
+      const i = a - (rank - s.length);
+      return i < 0 || s[i] === 1 ? 0 : st[i]!;
+    });
+  });
+  const shape: number[] = [];
+  const strides: number[][] = shapes.map(() => []);
+  for (let a = 0; a < rank; a++) {
+    const size = out[a]!;
+    if (size === 1) continue;
+    const last = shape.length - 1;
+    const merge = last >= 0 && own.every((st, k) => strides[k]![last] === st[a]! * size);
+    if (merge) {
+      shape[last]! *= size;
+      own.forEach((st, k) => {
+        strides[k]![last] = st[a]!;
+      });
+    } else {
+      shape.push(size);
+      own.forEach((st, k) => {
+        strides[k]!.push(st[a]!);
+      });
+    }
+  }
+  if (shape.length > L.E_RANK) return null;
+  while (shape.length < L.E_RANK) {
+    shape.unshift(1);
+    for (const s of strides) s.unshift(0);
+  }
+  return { shape, strides };
+}
+
+/** The broadcast shape of `shapes`, or a thrown error naming `kernel`. */
+function broadcastAll(shapes: readonly Shape[], kernel: string): number[] {
+  let out: number[] = [];
+  for (const s of shapes) {
+    const next = broadcastShapes(out, s);
+    check(next !== null, kernel, () => `shapes ${shapes.map(fmt).join(', ')} do not broadcast`);
+    out = next;
+  }
+  return out;
+}
+
+/** Runs JOB_BINARY for `op` over a, b (and cond for where), all float32, broadcast together. */
+function runBinary(
+  ctx: Ctx,
+  op: number,
+  kernel: string,
+  a: WTensor,
+  b: WTensor,
+  cond?: Float32Array,
+  condShape?: Shape,
+): WTensor | null {
+  const shapes = condShape === undefined ? [a.shape, b.shape] : [condShape, a.shape, b.shape];
+  const shape = broadcastAll(shapes, kernel);
+  const n = sizeOf(shape);
+  if (n === 0) return tensor(new Float32Array(0), shape, 'float32');
+  const walk = collapse(shapes, shape);
+  if (walk === null) return null;
+  const { rt, tune } = ctx;
+  rt.begin();
+  const pa = rt.put(a.data as Float32Array);
+  const pb = rt.put(b.data as Float32Array);
+  const pc = cond === undefined ? 0 : rt.put(cond);
+  const py = rt.alloc(n * 4);
+  const d = rt.desc(L.E_WORDS);
+  const chunk = Math.max(4, Math.min(tune.chunk, n));
+  const [sc, sa, sb] = cond === undefined ? [undefined, ...walk.strides] : walk.strides;
+  rt.set(d, L.E_OP, op);
+  rt.set(d, L.E_A, pa);
+  rt.set(d, L.E_B, pb);
+  rt.set(d, L.E_C, pc);
+  rt.set(d, L.E_OUT, py);
+  rt.set(d, L.E_LEN, n);
+  rt.set(d, L.E_CHUNK, chunk);
+  for (let i = 0; i < L.E_RANK; i++) {
+    rt.set(d, L.E_SHAPE + i, walk.shape[i]!);
+    rt.set(d, L.E_SA + i, sa![i]!);
+    rt.set(d, L.E_SB + i, sb![i]!);
+    rt.set(d, L.E_SC + i, sc?.[i] ?? 0);
+  }
+  rt.run(d, L.JOB_BINARY, Math.ceil(n / chunk), 64 + 3 * 1024, n * (op === L.BIN_POW ? 10 : 0.7));
+  return tensor(rt.takeF32(py, n), shape, 'float32');
+}
+
+/** `y = op(a, b)` with broadcasting; float32 in wasm. */
+export function binary(ctx: Ctx, op: BinaryOp, a: WTensor, b: WTensor): WTensor {
+  const code = BINARY[op];
+  check(code !== undefined, 'binary', () => `unknown op ${op}`);
+  check(a.dtype === b.dtype, 'binary', () => `dtype mismatch: ${a.dtype} vs ${b.dtype}`);
+  if (a.dtype !== 'float32') return reference.kernels.binary(op, a, b);
+  return runBinary(ctx, code, 'binary', a, b) ?? reference.kernels.binary(op, a, b);
+}
+
+/** `y = (a op b) ? 1 : 0` with broadcasting, in the inputs' dtype; float32 in wasm. */
+export function compare(ctx: Ctx, op: CompareOp, a: WTensor, b: WTensor): WTensor {
+  const code = BINARY[op];
+  check(code !== undefined, 'compare', () => `unknown op ${op}`);
+  check(a.dtype === b.dtype, 'compare', () => `dtype mismatch: ${a.dtype} vs ${b.dtype}`);
+  if (a.dtype !== 'float32') return reference.kernels.compare(op, a, b);
+  return runBinary(ctx, code, 'compare', a, b) ?? reference.kernels.compare(op, a, b);
+}
+
+/** `y = cond ≠ 0 ? a : b`; float32 a and b in wasm, with a cond of any dtype. */
+export function where(ctx: Ctx, cond: WTensor, a: WTensor, b: WTensor): WTensor {
+  check(a.dtype === b.dtype, 'where', () => `dtype mismatch: ${a.dtype} vs ${b.dtype}`);
+  if (a.dtype !== 'float32') return reference.kernels.where(cond, a, b);
+  // Only `cond ≠ 0` matters: other dtypes become 1/0 (NaN counts as nonzero, as in the reference).
+  const c = cond.data instanceof Float32Array ? cond.data : Float32Array.from(cond.data, (v) => (v !== 0 ? 1 : 0));
+  return runBinary(ctx, L.BIN_WHERE, 'where', a, b, c, cond.shape) ?? reference.kernels.where(cond, a, b);
+}

@@ -1,0 +1,109 @@
+/**
+ * @file maxPool2dArgmax, avgPool2d and avgPool2dBackward on the wasm backend (float32 in wasm, tiles of
+ * whole planes; float64 on the reference loops).
+ */
+import type { AvgPool2dAttrs, Pool2dAttrs, Shape } from '../backend.js';
+import { reference } from '../reference/index.js';
+import { pool2dOutShape, sizeOf } from '../shape.js';
+import { type Ctx, check, fmt, tensor, type WTensor } from './context.js';
+import * as L from './layout.js';
+
+/** Writes the window geometry of pooling `xShape` and returns [descriptor, planes, output shape]. */
+function describe(
+  ctx: Ctx,
+  xShape: Shape,
+  a: Pool2dAttrs,
+  kernel: string,
+): [number, number, [number, number, number, number]] {
+  check(xShape.length === 4, kernel, () => `x ${fmt(xShape)} needs rank 4`);
+  const out = pool2dOutShape(xShape, a);
+  check(out[2] > 0 && out[3] > 0, kernel, () => `window ${fmt(a.kernel)} does not fit padded input ${fmt(xShape)}`);
+  const { rt } = ctx;
+  const d = rt.desc(L.P_WORDS);
+  const planes = xShape[0]! * xShape[1]!;
+  const slots: [number, number][] = [
+    [L.P_PLANES, planes],
+    [L.P_H, xShape[2]!],
+    [L.P_W, xShape[3]!],
+    [L.P_KH, a.kernel[0]],
+    [L.P_KW, a.kernel[1]],
+    [L.P_HO, out[2]],
+    [L.P_WO, out[3]],
+    [L.P_SH, a.stride[0]],
+    [L.P_SW, a.stride[1]],
+    [L.P_PT, a.padding[0]],
+    [L.P_PL, a.padding[2]],
+    [L.P_DH, a.dilation[0]],
+    [L.P_DW, a.dilation[1]],
+  ];
+  for (const [slot, v] of slots) rt.set(d, slot, v);
+  return [d, planes, out];
+}
+
+/** Planes per tile: about `tune.chunk` output elements, at least one plane. */
+function planeChunk(ctx: Ctx, perPlane: number): number {
+  return Math.max(1, Math.floor(ctx.tune.chunk / Math.max(1, perPlane)));
+}
+
+/** int32 `[N, C, HO, WO]`: index `ih*W + iw` of each window's first maximum. */
+export function maxPool2dArgmax(ctx: Ctx, x: WTensor, attrs: Pool2dAttrs): WTensor {
+  if (x.dtype !== 'float32') return reference.kernels.maxPool2dArgmax(x, attrs);
+  const { rt } = ctx;
+  rt.begin();
+  const [d, planes, out] = describe(ctx, x.shape, attrs, 'maxPool2dArgmax');
+  const len = sizeOf(out);
+  if (len === 0) return tensor(new Int32Array(0), out, 'int32');
+  const px = rt.put(x.data as Float32Array);
+  const py = rt.alloc(len * 4);
+  const chunk = planeChunk(ctx, out[2] * out[3]);
+  rt.set(d, L.P_X, px);
+  rt.set(d, L.P_OUT, py);
+  rt.set(d, L.P_CHUNK, chunk);
+  rt.run(d, L.JOB_MAXPOOL, Math.ceil(planes / chunk), 0, len * attrs.kernel[0] * attrs.kernel[1]);
+  return tensor(rt.takeI32(py, len), out, 'int32');
+}
+
+/** Average pooling: `[N, C, H, W]` → `[N, C, HO, WO]`. */
+export function avgPool2d(ctx: Ctx, x: WTensor, attrs: AvgPool2dAttrs): WTensor {
+  check(x.dtype !== 'int32', 'avgPool2d', () => 'needs a float dtype, got int32');
+  if (x.dtype !== 'float32') return reference.kernels.avgPool2d(x, attrs);
+  const { rt } = ctx;
+  rt.begin();
+  const [d, planes, out] = describe(ctx, x.shape, attrs, 'avgPool2d');
+  const len = sizeOf(out);
+  if (len === 0) return tensor(new Float32Array(0), out, 'float32');
+  const px = rt.put(x.data as Float32Array);
+  const py = rt.alloc(len * 4);
+  const chunk = planeChunk(ctx, out[2] * out[3]);
+  rt.set(d, L.P_X, px);
+  rt.set(d, L.P_OUT, py);
+  rt.set(d, L.P_INCLUDE_PAD, attrs.countIncludePad ? 1 : 0);
+  rt.set(d, L.P_CHUNK, chunk);
+  rt.run(d, L.JOB_AVGPOOL, Math.ceil(planes / chunk), 0, len * attrs.kernel[0] * attrs.kernel[1]);
+  return tensor(rt.takeF32(py, len), out, 'float32');
+}
+
+/** Adjoint of avgPool2d: dy `[N, C, HO, WO]` → dx of shape `xShape`. */
+export function avgPool2dBackward(ctx: Ctx, dy: WTensor, xShape: Shape, attrs: AvgPool2dAttrs): WTensor {
+  check(dy.dtype !== 'int32', 'avgPool2dBackward', () => 'needs a float dtype, got int32');
+  if (dy.dtype !== 'float32') return reference.kernels.avgPool2dBackward(dy, xShape, attrs);
+  const { rt } = ctx;
+  rt.begin();
+  const [d, planes, out] = describe(ctx, xShape, attrs, 'avgPool2dBackward');
+  check(
+    dy.shape.length === 4 && out.every((v, i) => v === dy.shape[i]),
+    'avgPool2dBackward',
+    () => `dy ${fmt(dy.shape)}, expected ${fmt(out)}`,
+  );
+  const len = sizeOf(xShape);
+  if (len === 0) return tensor(new Float32Array(0), xShape, 'float32');
+  const pdy = rt.put(dy.data as Float32Array);
+  const pdx = rt.alloc(len * 4);
+  const chunk = planeChunk(ctx, xShape[2]! * xShape[3]!);
+  rt.set(d, L.P_X, pdy);
+  rt.set(d, L.P_OUT, pdx);
+  rt.set(d, L.P_INCLUDE_PAD, attrs.countIncludePad ? 1 : 0);
+  rt.set(d, L.P_CHUNK, chunk);
+  rt.run(d, L.JOB_AVGPOOL_BACK, Math.ceil(planes / chunk), 0, sizeOf(out) * attrs.kernel[0] * attrs.kernel[1]);
+  return tensor(rt.takeF32(pdx, len), xShape, 'float32');
+}

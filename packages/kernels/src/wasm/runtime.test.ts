@@ -1,0 +1,118 @@
+/**
+ * @file The wasm runtime around the kernels: memory stays flat over a long run, threads are optional and
+ * never block a job while they start, `destroy()` stops the backend, an idle backend does not keep Node
+ * alive, and `createBackend('wasm')` finds it.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { rand } from '../../test/arbitraries.js';
+import type { Conv2dAttrs, Pool2dAttrs } from '../backend.js';
+import { backendNames, createBackend } from '../select.js';
+import { createWasmBackend, type WasmBackend } from './index.js';
+
+function ready(b: WasmBackend): WasmBackend {
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  const deadline = Date.now() + 10_000;
+  while (b.stats().readyWorkers < b.threads - 1 && Date.now() < deadline) Atomics.wait(sleeper, 0, 0, 5);
+  return b;
+}
+
+/** One LeNet-like forward and backward pass through most kernel kinds. */
+function step(b: WasmBackend, batch: number): void {
+  const k = b.kernels;
+  const conv: Conv2dAttrs = { stride: [1, 1], padding: [2, 2, 2, 2], dilation: [1, 1], groups: 1 };
+  const pool: Pool2dAttrs = { kernel: [2, 2], stride: [2, 2], padding: [0, 0, 0, 0], dilation: [1, 1] };
+  const x = b.upload(rand([batch, 1, 28, 28], 1).values, [batch, 1, 28, 28]);
+  const w = b.upload(rand([6, 1, 5, 5], 2).values, [6, 1, 5, 5]);
+  const y = k.unary('relu', k.conv2d(x, w, conv));
+  const idx = k.maxPool2dArgmax(y, pool);
+  const flat = k.reduce('sum', y, [2, 3]);
+  const logits = k.matmul(flat, b.upload(rand([6, 10], 3).values, [6, 10]), false, false);
+  const p = k.softmax(k.binary('add', logits, b.upload(rand([10], 4).values, [10])), 1);
+  k.conv2dBackpropFilter(x, y, [6, 1, 5, 5], conv);
+  k.conv2dBackpropInput(y, w, [batch, 1, 28, 28], conv);
+  expect(idx.shape).toEqual([batch, 6, 14, 14]);
+  expect(p.shape).toEqual([batch, 10]);
+}
+
+describe('wasm runtime', () => {
+  it('memory stops growing: 200 steps need no more than the first 10', () => {
+    const b = ready(createWasmBackend({ threads: 2 }));
+    try {
+      for (let i = 0; i < 10; i++) step(b, 16);
+      const after10 = b.stats().memoryBytes;
+      for (let i = 0; i < 190; i++) step(b, 16);
+      expect(b.stats().memoryBytes).toBe(after10);
+      expect(after10).toBeLessThan(64 << 20);
+    } finally {
+      b.destroy();
+    }
+  });
+
+  it('runs jobs before its workers have started (the calling thread does them)', () => {
+    const b = createWasmBackend({ threads: 2, minParallelNs: 0 });
+    try {
+      step(b, 4);
+      expect(b.stats().jobs).toBeGreaterThan(0);
+    } finally {
+      b.destroy();
+    }
+  });
+
+  it('works with one thread and no workers', () => {
+    const b = createWasmBackend({ threads: 1 });
+    step(b, 4);
+    expect(b.stats().readyWorkers).toBe(0);
+    expect(b.stats().parallelJobs).toBe(0);
+    expect(b.mode).toBe('simd-1-thread');
+    b.destroy();
+  });
+
+  it('runs the module built for an ordinary memory (browsers without SharedArrayBuffer)', () => {
+    const b = createWasmBackend({ threads: 1, memory: 'single' });
+    const ref = createWasmBackend({ threads: 1 });
+    step(b, 4);
+    const x = rand([2, 3, 9, 9], 7).values;
+    const w = rand([4, 3, 3, 3], 8).values;
+    const attrs: Conv2dAttrs = { stride: [1, 1], padding: [1, 1, 1, 1], dilation: [1, 1], groups: 1 };
+    const run = (be: WasmBackend) =>
+      be.read(be.kernels.conv2d(be.upload(x, [2, 3, 9, 9]), be.upload(w, [4, 3, 3, 3]), attrs));
+    expect([...run(b)]).toEqual([...run(ref)]);
+    ref.destroy();
+    expect(() => createWasmBackend({ threads: 2, memory: 'single' })).toThrow(/threads need SharedArrayBuffer/);
+  });
+
+  it('throws after destroy() and on a bad thread count', () => {
+    const b = createWasmBackend({ threads: 2 });
+    b.destroy();
+    expect(() => step(b, 2)).toThrow(/used after destroy/);
+    expect(() => createWasmBackend({ threads: 0 })).toThrow(/threads must be an integer/);
+    expect(() => createWasmBackend({ threads: 1.5 })).toThrow(/threads must be an integer/);
+  });
+
+  it('is registered as createBackend("wasm"), with threads from the options', () => {
+    expect(backendNames()).toContain('wasm');
+    const b = createBackend('wasm', { threads: 2 });
+    expect(b.name).toBe('wasm');
+    expect(b.mode).toBe('simd-2-threads');
+    (b as WasmBackend).destroy();
+  });
+
+  const dist = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+  it.skipIf(!existsSync(dist))('an idle backend with workers does not keep Node alive (built dist)', () => {
+    const script = `
+      const { createWasmBackend } = await import(${JSON.stringify(dist)});
+      const b = createWasmBackend({ threads: 2, minParallelNs: 0 });
+      await new Promise((r) => setTimeout(r, 200));
+      const x = b.upload(new Float32Array(256 * 256).fill(1), [256, 256]);
+      const y = b.kernels.matmul(x, x, false, false);
+      console.log('done', y.data[0], b.stats().parallelJobs);
+    `;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { timeout: 30_000, encoding: 'utf8' });
+    expect(r.error, 'the process did not exit by itself').toBeUndefined();
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe('done 256 1');
+  });
+});

@@ -1,0 +1,216 @@
+/**
+ * @file One wasm runtime: the compiled module, its memory, the main thread's instance, an arena for each
+ * kernel call, and the thread pool.
+ *
+ * Tensors live in JS typed arrays; a kernel call copies its inputs into the arena, writes a job
+ * descriptor, runs the job, copies the result out and resets the arena. The arena only ever grows to the
+ * largest call so far (memory never shrinks in wasm), so a long run's memory stays flat and every scratch
+ * buffer is reused. Compilation is synchronous (`new WebAssembly.Module`), so creating a backend is too.
+ */
+import { WASM_SHARED, WASM_SINGLE } from './binary.generated.js';
+import { D_KIND, D_NEXT, D_SCRATCH, D_SCRATCH_BYTES, D_TILES } from './layout.js';
+import { ThreadPool } from './threads.js';
+import { type WasmMemory, type WasmModule, wasmApi } from './wasm-api.js';
+
+interface Exports {
+  work(desc: number, thread: number): void;
+  heapBase(): number;
+}
+
+const PAGE = 65536;
+const MAX_PAGES = 65536;
+
+/** base64 → bytes without Buffer or atob assumptions beyond the platform's `atob`/Buffer. */
+function decode(b64: string): Uint8Array {
+  const buf = (globalThis as { Buffer?: { from(s: string, enc: string): Uint8Array } }).Buffer;
+  if (buf !== undefined) return new Uint8Array(buf.from(b64, 'base64'));
+  const bin = (globalThis as unknown as { atob(s: string): string }).atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+const compiled: { shared?: WasmModule; single?: WasmModule } = {};
+
+/** The compiled module (cached per process); `shared` picks the shared-memory variant. */
+function moduleOf(shared: boolean): WasmModule {
+  const key = shared ? 'shared' : 'single';
+  const mod = compiled[key] ?? new (wasmApi().Module)(decode(shared ? WASM_SHARED : WASM_SINGLE));
+  compiled[key] = mod;
+  return mod;
+}
+
+/** Whether SharedArrayBuffer-backed wasm memory can be created and shared with workers here. */
+export function sharedMemoryAvailable(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+  return isolated !== false;
+}
+
+/** Tuning knobs; the defaults suit real workloads, tests shrink them to exercise tiling and threads. */
+export interface RuntimeOptions {
+  /** Total threads including the main one. */
+  readonly threads: number;
+  /** Estimated nanoseconds of work below which a job does not wake another thread. */
+  readonly minParallelNs: number;
+  /** Polls of the job slot before a worker sleeps. */
+  readonly spin: number;
+  /**
+   * Which module to use: the shared-memory one (required for threads) or the single-thread one. Default:
+   * shared wherever SharedArrayBuffer works (always in Node), else single.
+   */
+  readonly shared?: boolean;
+}
+
+export class Runtime {
+  readonly memory: WasmMemory;
+  readonly threads: number;
+  private readonly exports: Exports;
+  private readonly pool: ThreadPool | undefined;
+  private readonly base: number;
+  private readonly minParallelNs: number;
+  private top: number;
+  private f32: Float32Array<ArrayBufferLike> = new Float32Array(0);
+  private i32: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  private view: ArrayBufferLike | undefined;
+  private destroyed = false;
+  /** Number of jobs run, and how many of them woke at least one worker (for tests and benchmarks). */
+  readonly stats = { jobs: 0, parallelJobs: 0 };
+
+  constructor(opts: RuntimeOptions) {
+    const wantThreads = opts.threads > 1;
+    const shared = opts.shared ?? (wantThreads || sharedMemoryAvailable());
+    if (wantThreads && !(shared && sharedMemoryAvailable())) {
+      throw new Error(
+        'wasm backend: threads need SharedArrayBuffer (in browsers, a cross-origin-isolated page); use { threads: 1 }',
+      );
+    }
+    const module = moduleOf(shared);
+    const api = wasmApi();
+    this.memory = new api.Memory({ initial: 1, maximum: MAX_PAGES, ...(shared ? { shared: true } : {}) });
+    const instance = new api.Instance(module, { env: { memory: this.memory } });
+    this.exports = instance.exports as unknown as Exports;
+    this.base = align(this.exports.heapBase(), 64);
+    this.top = this.base;
+    this.threads = opts.threads;
+    this.minParallelNs = opts.minParallelNs;
+    this.pool = wantThreads ? new ThreadPool(module, this.memory, opts.threads - 1, opts.spin) : undefined;
+  }
+
+  /** Workers that are started and listening (0 without a pool). */
+  readyWorkers(): number {
+    return this.pool?.ready() ?? 0;
+  }
+
+  /** Starts a kernel call: everything allocated by the previous call is free again. */
+  begin(): void {
+    this.top = this.base;
+  }
+
+  /** Allocates `bytes` (zeroed only if the memory is fresh: callers write everything they read). */
+  alloc(bytes: number, alignment = 64): number {
+    const p = align(this.top, alignment);
+    const end = p + Math.max(bytes, 0);
+    const have = this.memory.buffer.byteLength;
+    if (end > have) {
+      const pages = Math.ceil((end - have) / PAGE);
+      if (have / PAGE + pages > MAX_PAGES) throw new Error(`wasm backend: needs ${end} bytes, over the 4 GiB limit`);
+      this.memory.grow(pages);
+    }
+    this.top = end;
+    return p;
+  }
+
+  /** Bytes the memory holds now (grows only). */
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  /** Float32 view of the whole memory, refreshed after growth. */
+  heapF32(): Float32Array<ArrayBufferLike> {
+    this.refresh();
+    return this.f32;
+  }
+
+  /** Int32 view of the whole memory, refreshed after growth. */
+  heapI32(): Int32Array<ArrayBufferLike> {
+    this.refresh();
+    return this.i32;
+  }
+
+  private refresh(): void {
+    const buf = this.memory.buffer;
+    if (buf !== this.view || this.f32.length * 4 !== buf.byteLength) {
+      this.view = buf;
+      this.f32 = new Float32Array(buf);
+      this.i32 = new Int32Array(buf);
+    }
+  }
+
+  /** Copies `values` into a fresh arena block and returns its address. */
+  put(values: Float32Array | Int32Array): number {
+    const p = this.alloc(values.length * 4);
+    if (values instanceof Float32Array) this.heapF32().set(values, p >>> 2);
+    else this.heapI32().set(values, p >>> 2);
+    return p;
+  }
+
+  /** A fresh Float32Array holding `n` floats from address `p`. */
+  takeF32(p: number, n: number): Float32Array {
+    return this.heapF32().slice(p >>> 2, (p >>> 2) + n);
+  }
+
+  /** A fresh Int32Array holding `n` ints from address `p`. */
+  takeI32(p: number, n: number): Int32Array {
+    return this.heapI32().slice(p >>> 2, (p >>> 2) + n);
+  }
+
+  /** A zeroed descriptor of `words` i32 slots; returns its address. */
+  desc(words: number): number {
+    const p = this.alloc(words * 4, 16);
+    this.heapI32().fill(0, p >>> 2, (p >>> 2) + words);
+    return p;
+  }
+
+  /** Writes i32 slot `slot` of the descriptor at `d`. */
+  set(d: number, slot: number, value: number): void {
+    this.heapI32()[(d >>> 2) + slot] = value;
+  }
+
+  /**
+   * Runs job `kind` (descriptor at `d`, its own slots already written) over `tiles` tiles. Each thread gets
+   * `scratchBytes` of scratch. `costNs` estimates the job's single-thread time and decides how many threads
+   * it is worth waking.
+   */
+  run(d: number, kind: number, tiles: number, scratchBytes: number, costNs: number): void {
+    if (this.destroyed) throw new Error('wasm backend: used after destroy()');
+    if (tiles <= 0) return;
+    const useful = Math.min(this.threads, tiles, Math.max(1, Math.floor(costNs / this.minParallelNs)));
+    const per = align(scratchBytes, 64);
+    // Every thread index may be picked (a worker that is not ready yet is skipped for the next one).
+    const scratch = this.alloc(per * (useful > 1 ? this.threads : 1), 64);
+    this.set(d, D_KIND, kind);
+    this.set(d, D_NEXT, 0);
+    this.set(d, D_TILES, tiles);
+    this.set(d, D_SCRATCH, scratch);
+    this.set(d, D_SCRATCH_BYTES, per);
+    this.stats.jobs++;
+    if (this.pool === undefined || useful <= 1) {
+      this.exports.work(d, 0);
+      return;
+    }
+    this.stats.parallelJobs++;
+    this.pool.run(this.exports.work, d, useful - 1);
+  }
+
+  /** Stops the workers; later jobs throw. */
+  destroy(): void {
+    this.destroyed = true;
+    this.pool?.destroy();
+  }
+}
+
+/** `n` rounded up to a multiple of `a` (a power of two). */
+export function align(n: number, a: number): number {
+  return Math.ceil(n / a) * a;
+}

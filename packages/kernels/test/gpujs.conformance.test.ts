@@ -1,0 +1,20 @@
+/**
+ * @file The conformance suite on the gpujs backend in 'cpu', 'webasm' and 'headlessgl' modes; each
+ * asserts the mode that really ran. headlessgl needs the native `gl` package and an X display: without
+ * them its suite shows as skipped with the reason (the package's `test` script runs it under xvfb-run).
+ */
+import { type GpujsBackend, type GpujsRunMode, createGpujsBackend } from '../src/gpujs/index.js';
+import { unavailableReason } from '../src/gpujs/modes.js';
+import { describeConformance } from './conformance.js';
+
+/** fast-check runs per random case: each run compiles fresh kernels, which is slow in GL modes. */
+const RUNS: { readonly [M in GpujsRunMode]?: number } = { cpu: 10, webasm: 5, headlessgl: 3 };
+
+for (const [mode, numRuns] of Object.entries(RUNS) as [GpujsRunMode, number][]) {
+  describeConformance(`gpujs (${mode})`, (): GpujsBackend => createGpujsBackend({ mode }), {
+    numRuns,
+    mode,
+    skip: unavailableReason(mode),
+    teardown: (b) => b.destroy(),
+  });
+}

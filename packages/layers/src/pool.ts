@@ -1,0 +1,121 @@
+/** @file Pooling layers: maxPool2d, avgPool2d (PyTorch semantics), adaptiveAvgPool2d, globalAvgPool. */
+import {
+  avgPool2d as avgPoolOp,
+  fmt,
+  type FloatDType,
+  matmul,
+  maxPool2d as maxPoolOp,
+  mean,
+  type Tensor,
+  tensor,
+} from '@tapenet/autodiff';
+import { windowOf } from './geometry.js';
+import { checkInts, layerError, type Pair, pair, single, stateless } from './internal.js';
+import type { Layer } from './types.js';
+
+export type Pool2dConfig = {
+  /** Default: the kernel. */
+  readonly stride?: number | Pair;
+  /** Implicit padding (at most half the kernel, as PyTorch); max pooling pads with −∞. */
+  readonly padding?: number | Pair | readonly [number, number, number, number];
+  readonly dilation?: number | Pair;
+};
+
+function poolShape(
+  layer: string,
+  inShape: readonly number[] | readonly (readonly number[])[],
+  kernel: number | Pair,
+  c: Pool2dConfig,
+) {
+  const s = single(layer, inShape, [3], '[C, H, W]');
+  const k = pair(kernel);
+  const win = windowOf(layer, s, k, c.stride ?? k, c.padding ?? 0, c.dilation ?? 1);
+  const [t, b, l, r] = win.pads;
+  if (t > k[0] / 2 || b > k[0] / 2 || l > k[1] / 2 || r > k[1] / 2) {
+    throw layerError(layer, 'padding', `[${win.pads.join(', ')}] must be at most half the kernel ${k.join('x')}`);
+  }
+  return { shape: [s[0]!, win.out[0], win.out[1]] as readonly number[], win };
+}
+
+/**
+ * Max pooling over `kernel` windows (torch.nn.MaxPool2d, floor mode): `[N, C, H, W]` → `[N, C, Ho, Wo]`,
+ * `Ho = ⌊(H + 2p − d·(k − 1) − 1)/s⌋ + 1`; stride defaults to the kernel. The gradient goes to the
+ * first maximum of each window.
+ * @example maxPool2d(2).describe([6, 28, 28]).outShape // [6, 14, 14]
+ */
+export const maxPool2d = (kernel: number | Pair, c: Pool2dConfig = {}): Layer =>
+  stateless(
+    'maxPool2d',
+    (s) => poolShape('maxPool2d', s, kernel, c).shape,
+    (x: Tensor) => {
+      const { win } = poolShape('maxPool2d', x.shape.slice(1), kernel, c);
+      return maxPoolOp(x, win.kernel, { stride: win.stride, padding: win.pads, dilation: win.dilation });
+    },
+  );
+
+/**
+ * Average pooling (torch.nn.AvgPool2d, floor mode). Padded positions count toward the divisor unless
+ * `countIncludePad: false`.
+ * @example avgPool2d(3, { stride: 2, padding: 1 }).describe([4, 7, 7]).outShape // [4, 4, 4]
+ */
+export const avgPool2d = (
+  kernel: number | Pair,
+  c: Omit<Pool2dConfig, 'dilation'> & { readonly countIncludePad?: boolean } = {},
+): Layer =>
+  stateless(
+    'avgPool2d',
+    (s) => poolShape('avgPool2d', s, kernel, c).shape,
+    (x: Tensor) => {
+      const { win } = poolShape('avgPool2d', x.shape.slice(1), kernel, c);
+      return avgPoolOp(x, win.kernel, {
+        stride: win.stride,
+        padding: win.pads,
+        countIncludePad: c.countIncludePad ?? true,
+      });
+    },
+  );
+
+/**
+ * The averaging matrix `[m, n]` of adaptive pooling along one axis: row i averages inputs
+ * `⌊i·n/m⌋ … ⌈(i + 1)·n/m⌉ − 1` (PyTorch's bin edges).
+ */
+export function adaptiveBins(n: number, m: number, dtype: FloatDType = 'float32'): Tensor {
+  const a = dtype === 'float64' ? new Float64Array(m * n) : new Float32Array(m * n);
+  for (let i = 0; i < m; i++) {
+    const start = Math.floor((i * n) / m);
+    const end = Math.ceil(((i + 1) * n) / m);
+    for (let j = start; j < end; j++) a[i * n + j] = 1 / (end - start);
+  }
+  return tensor(a, { shape: [m, n] });
+}
+
+/**
+ * Adaptive average pooling to a fixed `[oh, ow]` (torch.nn.AdaptiveAvgPool2d): output cell (i, j)
+ * averages rows `⌊i·H/oh⌋ … ⌈(i+1)·H/oh⌉ − 1` and the analogous columns. Computed as `A_h · x · A_wᵀ`
+ * with the bin-averaging matrices of `adaptiveBins` (a rectangle's mean is the product of its row and
+ * column means). `[N, C, H, W]` → `[N, C, oh, ow]`.
+ * @example adaptiveAvgPool2d([6, 6]).describe([256, 13, 13]).outShape // [256, 6, 6] (AlexNet)
+ */
+export function adaptiveAvgPool2d(size: number | Pair): Layer {
+  const [oh, ow] = pair(size);
+  const shape = (inShape: readonly number[] | readonly (readonly number[])[]): readonly number[] => {
+    checkInts('adaptiveAvgPool2d', 'size', [oh, ow]);
+    const s = single('adaptiveAvgPool2d', inShape, [3], '[C, H, W]');
+    if (s[1]! < 1 || s[2]! < 1) throw layerError('adaptiveAvgPool2d', 'inShape', `${fmt(s)} has an empty spatial axis`);
+    return [s[0]!, oh, ow];
+  };
+  return stateless('adaptiveAvgPool2d', shape, (x: Tensor) => {
+    shape(x.shape.slice(1));
+    const dtype = x.dtype === 'float64' ? 'float64' : 'float32';
+    const rows = adaptiveBins(x.shape[2]!, oh, dtype);
+    const cols = adaptiveBins(x.shape[3]!, ow, dtype);
+    return matmul(rows, matmul(x, cols, { transposeB: true }));
+  });
+}
+
+/** Mean over the spatial axes: `[N, C, H, W]` → `[N, C]` (adaptiveAvgPool2d(1) followed by flatten). */
+export const globalAvgPool: Layer = stateless(
+  'globalAvgPool',
+  (s) => [single('globalAvgPool', s, [3], '[C, H, W]')[0]!],
+  (x: Tensor) => mean(x, [2, 3]),
+);
