@@ -15,11 +15,15 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     environment: 'node',
+    // Tests that do not pick a backend run on the readable reference backend (the spec), whatever the
+    // library's default is; `TAPENET_BACKEND=wasm pnpm test` runs the same suites on another backend.
+    env: { TAPENET_BACKEND: process.env.TAPENET_BACKEND ?? 'reference' },
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // gpu.js parses kernel source text, so coverage must not instrument it (v8 coverage does not).
     coverage: { provider: 'v8', reporter: ['text-summary'] },
-    reporters: process.env.CI ? ['default', 'json'] : ['default'],
+    // The JSON report feeds scripts/test-summary.mjs (one closing line with the test counts).
+    reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },
   },
 });

@@ -19,12 +19,20 @@ mkdirSync(tarballs);
 
 const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
 const bin = (name) => join(root, 'node_modules', '.bin', name);
+// Under `npx pnpm test` the pnpm binary need not be on PATH: reuse the one running this script.
+const pnpmCmd = process.env.npm_execpath?.includes('pnpm') ? [process.execPath, process.env.npm_execpath] : ['pnpm'];
+const pnpm = (args, cwd) => run(pnpmCmd[0], [...pnpmCmd.slice(1), ...args], cwd);
 
 const packed = [];
 for (const dir of libs) {
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-  const out = run('pnpm', ['pack', '--pack-destination', tarballs], dir).trim().split('\n').pop();
-  const tgz = out.endsWith('.tgz') ? out : join(tarballs, readdirSync(tarballs).find((f) => f.includes(pkg.name.split('/')[1])));
+  const out = pnpm(['pack', '--pack-destination', tarballs], dir).trim().split('\n').pop();
+  const tgz = out.endsWith('.tgz')
+    ? out
+    : join(
+        tarballs,
+        readdirSync(tarballs).find((f) => f.includes(pkg.name.split('/')[1])),
+      );
   try {
     run(bin('publint'), ['run', tgz, '--strict'], dir);
     run(bin('attw'), [tgz, '--profile', 'esm-only', '--format', 'table-flipped'], dir);
@@ -39,10 +47,17 @@ for (const dir of libs) {
 const scratch = join(work, 'scratch');
 mkdirSync(scratch);
 writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', private: true, type: 'module' }));
-run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', ...packed.map((p) => p.tgz)], scratch);
+run(
+  'npm',
+  ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', ...packed.map((p) => p.tgz)],
+  scratch,
+);
 const imports = packed.flatMap((p) => p.subpaths.map((s) => (s === '.' ? p.name : `${p.name}/${s.slice(2)}`)));
 const probe = imports
-  .map((spec, i) => `import * as m${i} from '${spec}';\nif (Object.keys(m${i}).length === 0) throw new Error('${spec} exports nothing');`)
+  .map(
+    (spec, i) =>
+      `import * as m${i} from '${spec}';\nif (Object.keys(m${i}).length === 0) throw new Error('${spec} exports nothing');`,
+  )
   .join('\n');
 writeFileSync(join(scratch, 'probe.mjs'), `${probe}\nconsole.log('imported ${imports.length} entry points');\n`);
 console.log(`check-packs: ${run('node', ['probe.mjs'], scratch).trim()} from a scratch project outside the workspace`);

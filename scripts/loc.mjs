@@ -14,6 +14,8 @@ function count(dir, tests) {
 for (const group of ['packages', 'apps']) {
   for (const name of readdirSync(group)) {
     const src = join(group, name, 'src');
-    console.log(`${`${group}/${name}`.padEnd(20)} src ${String(count(src, false)).padStart(6)}  tests ${String(count(src, true)).padStart(6)}`);
+    console.log(
+      `${`${group}/${name}`.padEnd(20)} src ${String(count(src, false)).padStart(6)}  tests ${String(count(src, true)).padStart(6)}`,
+    );
   }
 }

@@ -85,7 +85,13 @@ describe('transformations over pytrees', () => {
   });
 
   it('vjp and jvp agree with the Jacobian of a matrix product', () => {
-    const a = tensor([[1, 2], [3, 4]], { dtype: 'float64' });
+    const a = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { dtype: 'float64' },
+    );
     const x = tensor([1, -1], { dtype: 'float64' });
     const [y, pullback] = vjp((v: Tensor) => matmul(a, v), x);
     expect(y.toArray()).toEqual([-1, -1]);
@@ -95,7 +101,13 @@ describe('transformations over pytrees', () => {
   });
 
   it('hessianVectorProduct of a quadratic form is A·v', () => {
-    const a = tensor([[2, 1], [1, 3]], { dtype: 'float64' });
+    const a = tensor(
+      [
+        [2, 1],
+        [1, 3],
+      ],
+      { dtype: 'float64' },
+    );
     const q = (x: Tensor) => mul(0.5, sum(mul(x, matmul(a, x))));
     const hv = hessianVectorProduct(q, tensor([0.3, -0.2], { dtype: 'float64' }), tensor([1, 2], { dtype: 'float64' }));
     expect(hv.toArray()).toEqual([4, 7]);
@@ -121,7 +133,9 @@ describe('transformations over pytrees', () => {
 
   it('refuses a non-scalar output with a ShapeError naming grad', () => {
     expect(() => grad((x: Tensor) => mul(x, 2))(tensor([1, 2]))).toThrow(ShapeError);
-    expect(() => grad((x: Tensor) => mul(x, 2))(tensor([1, 2]))).toThrow(/grad: f must return a float tensor with one element/);
+    expect(() => grad((x: Tensor) => mul(x, 2))(tensor([1, 2]))).toThrow(
+      /grad: f must return a float tensor with one element/,
+    );
   });
 });
 

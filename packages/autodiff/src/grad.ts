@@ -43,7 +43,13 @@ interface Traced {
   readonly pullback: (cotangent: unknown) => unknown[];
 }
 
-function trace(f: (...args: never[]) => unknown, primals: readonly unknown[], argnums: readonly number[], hasAux: boolean, op: string): Traced {
+function trace(
+  f: (...args: never[]) => unknown,
+  primals: readonly unknown[],
+  argnums: readonly number[],
+  hasAux: boolean,
+  op: string,
+): Traced {
   argnums.forEach((n) => {
     if (!Number.isInteger(n) || n < 0 || n >= primals.length) {
       throw new ShapeError(op, 'argnums', `${n} is out of range for ${primals.length} arguments`);
@@ -55,14 +61,19 @@ function trace(f: (...args: never[]) => unknown, primals: readonly unknown[], ar
   let out = result;
   let aux: unknown;
   if (hasAux) {
-    if (!Array.isArray(result) || result.length !== 2) throw new ShapeError(op, 'f', 'must return [output, aux] when hasAux is set');
+    if (!Array.isArray(result) || result.length !== 2)
+      throw new ShapeError(op, 'f', 'must return [output, aux] when hasAux is set');
     [out, aux] = result as [unknown, unknown];
   }
   const pullback = (cotangent: unknown): unknown[] => {
     const outs = treeFlatten(out);
     const cots = treeFlatten(cotangent);
     if (outs.leaves.length !== cots.leaves.length) {
-      throw new ShapeError(op, 'cotangent', `has ${cots.leaves.length} leaves but the output has ${outs.leaves.length}`);
+      throw new ShapeError(
+        op,
+        'cotangent',
+        `has ${cots.leaves.length} leaves but the output has ${outs.leaves.length}`,
+      );
     }
     const ys: Tensor[] = [];
     const gs: Tensor[] = [];
@@ -117,9 +128,18 @@ function valueAndGradImpl(
  * @example const [loss, grads] = valueAndGrad(lossFn)(params, batch);
  */
 export function valueAndGrad<A extends readonly unknown[]>(f: Fn<A, Tensor>): Fn<A, [Tensor, Grads<A[0]>]>;
-export function valueAndGrad<A extends readonly unknown[], const N extends number>(f: Fn<A, Tensor>, opts: ArgOpts<N>): Fn<A, [Tensor, Grads<A[N]>]>;
-export function valueAndGrad<A extends readonly unknown[], const N extends readonly number[]>(f: Fn<A, Tensor>, opts: ArgOpts<N>): Fn<A, [Tensor, GradsAt<A, N>]>;
-export function valueAndGrad<A extends readonly unknown[], X, const N extends number = 0>(f: Fn<A, readonly [Tensor, X]>, opts: AuxOpts<N>): Fn<A, [[Tensor, X], Grads<A[N]>]>;
+export function valueAndGrad<A extends readonly unknown[], const N extends number>(
+  f: Fn<A, Tensor>,
+  opts: ArgOpts<N>,
+): Fn<A, [Tensor, Grads<A[N]>]>;
+export function valueAndGrad<A extends readonly unknown[], const N extends readonly number[]>(
+  f: Fn<A, Tensor>,
+  opts: ArgOpts<N>,
+): Fn<A, [Tensor, GradsAt<A, N>]>;
+export function valueAndGrad<A extends readonly unknown[], X, const N extends number = 0>(
+  f: Fn<A, readonly [Tensor, X]>,
+  opts: AuxOpts<N>,
+): Fn<A, [[Tensor, X], Grads<A[N]>]>;
 export function valueAndGrad(
   f: Fn<never[], unknown>,
   opts: { readonly argnums?: number | readonly number[]; readonly hasAux?: boolean } = {},
@@ -133,9 +153,18 @@ export function valueAndGrad(
  * @example grad((x: Tensor) => sum(square(x)))(x) // 2x
  */
 export function grad<A extends readonly unknown[]>(f: Fn<A, Tensor>): Fn<A, Grads<A[0]>>;
-export function grad<A extends readonly unknown[], const N extends number>(f: Fn<A, Tensor>, opts: ArgOpts<N>): Fn<A, Grads<A[N]>>;
-export function grad<A extends readonly unknown[], const N extends readonly number[]>(f: Fn<A, Tensor>, opts: ArgOpts<N>): Fn<A, GradsAt<A, N>>;
-export function grad<A extends readonly unknown[], X, const N extends number = 0>(f: Fn<A, readonly [Tensor, X]>, opts: AuxOpts<N>): Fn<A, [Grads<A[N]>, X]>;
+export function grad<A extends readonly unknown[], const N extends number>(
+  f: Fn<A, Tensor>,
+  opts: ArgOpts<N>,
+): Fn<A, Grads<A[N]>>;
+export function grad<A extends readonly unknown[], const N extends readonly number[]>(
+  f: Fn<A, Tensor>,
+  opts: ArgOpts<N>,
+): Fn<A, GradsAt<A, N>>;
+export function grad<A extends readonly unknown[], X, const N extends number = 0>(
+  f: Fn<A, readonly [Tensor, X]>,
+  opts: AuxOpts<N>,
+): Fn<A, [Grads<A[N]>, X]>;
 export function grad(
   f: Fn<never[], unknown>,
   opts: { readonly argnums?: number | readonly number[]; readonly hasAux?: boolean } = {},
@@ -154,7 +183,13 @@ export function vjp<A extends readonly unknown[], R>(
   f: Fn<A, R>,
   ...primals: A
 ): [R, (cotangent: MapLike<R>) => { -readonly [I in keyof A]: Grads<A[I]> }] {
-  const { out, pullback } = trace(f as Fn<never[], unknown>, primals, primals.map((_, i) => i), false, 'vjp');
+  const { out, pullback } = trace(
+    f as Fn<never[], unknown>,
+    primals,
+    primals.map((_, i) => i),
+    false,
+    'vjp',
+  );
   return [out as R, pullback as (c: MapLike<R>) => { -readonly [I in keyof A]: Grads<A[I]> }];
 }
 
@@ -165,8 +200,18 @@ export type MapLike<R> = R extends Tensor ? Tensor : Grads<R>;
  * Forward mode by the double-VJP trick: the pullback is linear in its cotangent u, so differentiating
  * `u ↦ ⟨pullback(u), t⟩` gives `J·t`. Returns `[f(primals), J·tangents]`.
  */
-export function jvp<A extends readonly unknown[], R>(f: Fn<A, R>, primals: A, tangents: { readonly [I in keyof A]: unknown }): [R, MapLike<R>] {
-  const { out, pullback } = trace(f as Fn<never[], unknown>, primals, primals.map((_, i) => i), false, 'jvp');
+export function jvp<A extends readonly unknown[], R>(
+  f: Fn<A, R>,
+  primals: A,
+  tangents: { readonly [I in keyof A]: unknown },
+): [R, MapLike<R>] {
+  const { out, pullback } = trace(
+    f as Fn<never[], unknown>,
+    primals,
+    primals.map((_, i) => i),
+    false,
+    'jvp',
+  );
   const u = treeMap((y: unknown) => (isFloatTensor(y) ? zerosLike(y) : y), out);
   const watched = treeTensors(u);
   const { result: linear, tape } = withTape(watched, () => pullback(u));

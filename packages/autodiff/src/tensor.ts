@@ -100,7 +100,8 @@ function typedArrayOf(dtype: DType, values: ArrayLike<number>): TypedArray {
 
 function checkShape(shape: Shape, op: string): void {
   for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) throw new ShapeError(op, 'shape', `${fmt(shape)} must hold non-negative integers`);
+    if (!Number.isInteger(d) || d < 0)
+      throw new ShapeError(op, 'shape', `${fmt(shape)} must hold non-negative integers`);
   }
 }
 
@@ -121,12 +122,19 @@ export function tensor(values: NestedArray | TypedArray, opts: TensorOptions = {
   } else {
     const nested = values as NestedArray;
     const inferred = inferShape(nested, 'tensor');
-    flat = typedArrayOf(dtype, typeof nested === 'number' ? [nested] : (nested as number[]).flat(Number.POSITIVE_INFINITY as 1));
+    flat = typedArrayOf(
+      dtype,
+      typeof nested === 'number' ? [nested] : (nested as number[]).flat(Number.POSITIVE_INFINITY as 1),
+    );
     shape = opts.shape ?? inferred;
   }
   checkShape(shape, 'tensor');
   if (sizeOf(shape) !== flat.length) {
-    throw new ShapeError('tensor', 'shape', `${fmt(shape)} holds ${sizeOf(shape)} elements but ${flat.length} were given`);
+    throw new ShapeError(
+      'tensor',
+      'shape',
+      `${fmt(shape)} holds ${sizeOf(shape)} elements but ${flat.length} were given`,
+    );
   }
   const backend = getBackend();
   return new Tensor(backend.upload(flat, shape), backend);

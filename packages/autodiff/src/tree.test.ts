@@ -16,9 +16,15 @@ describe('pytrees', () => {
   });
 
   it('maps several trees of the same structure at once and rejects different structures', () => {
-    const doubled = treeMap((a: unknown, b: unknown) => (typeof a === 'string' ? a : (a as Tensor).item() + (b as Tensor).item()), tree, tree);
+    const doubled = treeMap(
+      (a: unknown, b: unknown) => (typeof a === 'string' ? a : (a as Tensor).item() + (b as Tensor).item()),
+      tree,
+      tree,
+    );
     expect(treeLeaves(doubled)).toEqual([4, 2, 6, 'net']);
-    expect(() => treeMap((a: unknown) => a, tree, { fc: {} })).toThrow(/treeMap: tree 1 does not have the structure of tree 0/);
+    expect(() => treeMap((a: unknown) => a, tree, { fc: {} })).toThrow(
+      /treeMap: tree 1 does not have the structure of tree 0/,
+    );
   });
 
   it('treeTensors keeps only tensors', () => {

@@ -73,7 +73,8 @@ export function treeUnflatten(def: TreeDef, leaves: readonly unknown[]): unknown
 export const treeLeaves = (tree: unknown): unknown[] => treeFlatten(tree).leaves;
 
 /** The tensor leaves of a tree in flatten order. */
-export const treeTensors = (tree: unknown): Tensor[] => treeLeaves(tree).filter((x): x is Tensor => x instanceof Tensor);
+export const treeTensors = (tree: unknown): Tensor[] =>
+  treeLeaves(tree).filter((x): x is Tensor => x instanceof Tensor);
 
 const sameDef = (a: TreeDef, b: TreeDef): boolean =>
   a.kind === b.kind &&
@@ -111,6 +112,9 @@ export const treeZip = <A, B>(a: A, b: B): unknown => treeMap((x: unknown, y: un
 export function treePaths(tree: unknown, prefix = ''): [string, unknown][] {
   const join = (k: string): string => (prefix === '' ? k : `${prefix}.${k}`);
   if (Array.isArray(tree)) return tree.flatMap((x, i) => treePaths(x, join(String(i))));
-  if (isPlainObject(tree)) return Object.keys(tree).sort().flatMap((k) => treePaths(tree[k], join(k)));
+  if (isPlainObject(tree))
+    return Object.keys(tree)
+      .sort()
+      .flatMap((k) => treePaths(tree[k], join(k)));
   return [[prefix, tree]];
 }

@@ -91,7 +91,8 @@ export type Conv2dOptions = {
 };
 
 const positiveInts = (op: string, arg: string, v: readonly number[], min = 1): void => {
-  if (v.some((d) => !Number.isInteger(d) || d < min)) throw new ShapeError(op, arg, `[${v.join(', ')}] must be integers ≥ ${min}`);
+  if (v.some((d) => !Number.isInteger(d) || d < min))
+    throw new ShapeError(op, arg, `[${v.join(', ')}] must be integers ≥ ${min}`);
 };
 
 /**
@@ -118,14 +119,22 @@ export function conv2d(x: Tensor, w: Tensor, opts: Conv2dOptions = {}): Tensor {
     throw new ShapeError(op, 'groups', `${groups} must divide both input channels ${c} and output channels ${o}`);
   }
   if (cg !== c / groups) {
-    throw new ShapeError(op, 'w', `has shape ${fmt(w.shape)}: dim 1 must be C/groups = ${c / groups} for x ${fmt(x.shape)}`);
+    throw new ShapeError(
+      op,
+      'w',
+      `has shape ${fmt(w.shape)}: dim 1 must be C/groups = ${c / groups} for x ${fmt(x.shape)}`,
+    );
   }
   const padding = resolvePadding(opts.padding ?? 0, [h, wd], [kh, kw], stride, dilation);
   positiveInts(op, 'padding', padding, 0);
   const attrs: Conv2dAttrs = { stride, padding, dilation, groups };
   const [, , ho, wo] = conv2dOutShape(x.shape, w.shape, attrs);
   if (ho < 1 || wo < 1) {
-    throw new ShapeError(op, 'x', `of shape ${fmt(x.shape)} is too small for a ${kh}x${kw} kernel (dilation ${dilation.join('x')}, padding ${padding.join(',')}): output would be ${ho}x${wo}`);
+    throw new ShapeError(
+      op,
+      'x',
+      `of shape ${fmt(x.shape)} is too small for a ${kh}x${kw} kernel (dilation ${dilation.join('x')}, padding ${padding.join(',')}): output would be ${ho}x${wo}`,
+    );
   }
   return conv2dRaw(x, w, attrs);
 }
@@ -152,7 +161,8 @@ function poolAttrs(op: string, x: Tensor, kernel: number | Pair, opts: Pool2dOpt
   }
   const attrs = { kernel: k, stride, padding, dilation };
   const [, , ho, wo] = pool2dOutShape(x.shape, attrs);
-  if (ho < 1 || wo < 1) throw new ShapeError(op, 'x', `of shape ${fmt(x.shape)} is smaller than the ${k.join('x')} window`);
+  if (ho < 1 || wo < 1)
+    throw new ShapeError(op, 'x', `of shape ${fmt(x.shape)} is smaller than the ${k.join('x')} window`);
   return attrs;
 }
 
@@ -190,6 +200,9 @@ export type AvgPool2dOptions = Pool2dOptions & { readonly countIncludePad?: bool
 
 /** Average pooling; padded positions count toward the divisor unless `countIncludePad: false`. */
 export function avgPool2d(x: Tensor, kernel: number | Pair, opts: AvgPool2dOptions = {}): Tensor {
-  const attrs: AvgPool2dAttrs = { ...poolAttrs('avgPool2d', x, kernel, opts), countIncludePad: opts.countIncludePad ?? true };
+  const attrs: AvgPool2dAttrs = {
+    ...poolAttrs('avgPool2d', x, kernel, opts),
+    countIncludePad: opts.countIncludePad ?? true,
+  };
   return call(avgPool2dDef, [x], attrs);
 }

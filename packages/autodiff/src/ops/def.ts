@@ -30,10 +30,12 @@ export interface OpDef<K extends OpName> {
 export const defineOp = <K extends OpName>(def: OpDef<K>): OpDef<K> => def;
 
 /** An op with no gradient (comparisons, argmax, rounding). */
-export const nonDifferentiable = <K extends OpName>(
-  name: K,
-  forward: OpDef<K>['forward'],
-): OpDef<K> => ({ name, differentiable: false, forward, vjp: (_g, { inputs }) => inputs.map(() => null) });
+export const nonDifferentiable = <K extends OpName>(name: K, forward: OpDef<K>['forward']): OpDef<K> => ({
+  name,
+  differentiable: false,
+  forward,
+  vjp: (_g, { inputs }) => inputs.map(() => null),
+});
 
 function checkFinite(name: string, out: Tensor): void {
   if (out.dtype === 'int32') return;

@@ -68,7 +68,13 @@ function unary(def: OpDef<UnaryOp & OpName>, x: Tensor): Tensor {
 
 // ---- binary --------------------------------------------------------------------------------------
 
-type BinaryVjp = (g: Tensor, a: Tensor, b: Tensor, y: Tensor, needs: readonly boolean[]) => [Tensor | null, Tensor | null];
+type BinaryVjp = (
+  g: Tensor,
+  a: Tensor,
+  b: Tensor,
+  y: Tensor,
+  needs: readonly boolean[],
+) => [Tensor | null, Tensor | null];
 
 const binaryDef = <K extends BinaryOp & OpName>(name: K, rule: BinaryVjp): OpDef<K> =>
   defineOp({
@@ -197,4 +203,3 @@ export const identityDef = defineOp({
 
 /** The same values under a new identity (used by `grad` to give each level its own inputs). */
 export const identity = (x: Tensor): Tensor => call(identityDef, [x], {});
-

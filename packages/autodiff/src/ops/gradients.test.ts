@@ -50,9 +50,13 @@ const distinctPair = (f: F): Case => ({
 });
 const intTensor = (shape: readonly number[], max: number): fc.Arbitrary<Tensor> =>
   fc
-    .array(fc.integer({ min: 0, max: max - 1 }), { minLength: shape.reduce((a, b) => a * b, 1), maxLength: shape.reduce((a, b) => a * b, 1) })
+    .array(fc.integer({ min: 0, max: max - 1 }), {
+      minLength: shape.reduce((a, b) => a * b, 1),
+      maxLength: shape.reduce((a, b) => a * b, 1),
+    })
     .map((v) => tensor(v, { shape, dtype: 'int32' }));
-const axisOf = (shape: readonly number[]): fc.Arbitrary<number> => fc.integer({ min: 0, max: Math.max(0, shape.length - 1) });
+const axisOf = (shape: readonly number[]): fc.Arbitrary<number> =>
+  fc.integer({ min: 0, max: Math.max(0, shape.length - 1) });
 const nonScalar = arbShape({ minRank: 1 });
 
 /** A case for an op that must never be recorded: its gradient paths are zero and its value is right. */
@@ -73,10 +77,25 @@ const convCase = (f: (c: import('../testing/arbitraries.js').Conv2dCase) => fc.A
   order2: true,
 });
 const poolArb = fc
-  .record({ n: fc.integer({ min: 1, max: 2 }), c: fc.integer({ min: 1, max: 2 }), k: fc.integer({ min: 1, max: 3 }), s: fc.integer({ min: 1, max: 3 }), h: fc.integer({ min: 3, max: 6 }), w: fc.integer({ min: 3, max: 6 }), p: fc.boolean(), inc: fc.boolean() })
+  .record({
+    n: fc.integer({ min: 1, max: 2 }),
+    c: fc.integer({ min: 1, max: 2 }),
+    k: fc.integer({ min: 1, max: 3 }),
+    s: fc.integer({ min: 1, max: 3 }),
+    h: fc.integer({ min: 3, max: 6 }),
+    w: fc.integer({ min: 3, max: 6 }),
+    p: fc.boolean(),
+    inc: fc.boolean(),
+  })
   .map((r) => {
     const pad = r.p ? Math.floor(r.k / 2) : 0;
-    const attrs = { kernel: [r.k, r.k] as const, stride: [r.s, r.s] as const, padding: [pad, pad, pad, pad] as const, dilation: [1, 1] as const, countIncludePad: r.inc };
+    const attrs = {
+      kernel: [r.k, r.k] as const,
+      stride: [r.s, r.s] as const,
+      padding: [pad, pad, pad, pad] as const,
+      dilation: [1, 1] as const,
+      countIncludePad: r.inc,
+    };
     return { xShape: [r.n, r.c, r.h, r.w] as const, attrs };
   });
 
@@ -139,17 +158,23 @@ const CASES: { readonly [K in OpName]: Case } = {
   identity: unaryCase(ops.identity),
   sum: {
     kind: 'grad',
-    arb: arbShape().chain((s) => fc.tuple(arbTensorOfShape(s, f64), fc.subarray(s.map((_, i) => i)))).map(([x, axes]) => ({ f: (y: Tensor) => ops.sum(y, axes), args: [x] })),
+    arb: arbShape()
+      .chain((s) => fc.tuple(arbTensorOfShape(s, f64), fc.subarray(s.map((_, i) => i))))
+      .map(([x, axes]) => ({ f: (y: Tensor) => ops.sum(y, axes), args: [x] })),
     order2: true,
   },
   max: {
     kind: 'grad',
-    arb: arbShape().chain((s) => fc.tuple(arbTensorOfShape(s, { ...f64, distinct: true }), fc.subarray(s.map((_, i) => i)))).map(([x, axes]) => ({ f: (y: Tensor) => ops.max(y, axes), args: [x] })),
+    arb: arbShape()
+      .chain((s) => fc.tuple(arbTensorOfShape(s, { ...f64, distinct: true }), fc.subarray(s.map((_, i) => i))))
+      .map(([x, axes]) => ({ f: (y: Tensor) => ops.max(y, axes), args: [x] })),
     order2: true,
   },
   min: {
     kind: 'grad',
-    arb: arbShape().chain((s) => fc.tuple(arbTensorOfShape(s, { ...f64, distinct: true }), fc.subarray(s.map((_, i) => i)))).map(([x, axes]) => ({ f: (y: Tensor) => ops.min(y, axes), args: [x] })),
+    arb: arbShape()
+      .chain((s) => fc.tuple(arbTensorOfShape(s, { ...f64, distinct: true }), fc.subarray(s.map((_, i) => i))))
+      .map(([x, axes]) => ({ f: (y: Tensor) => ops.min(y, axes), args: [x] })),
     order2: true,
   },
   argmax: noGrad('an index', (x) => ops.argmax(x), tensor([1, 3, 2], f64), 1),
@@ -161,73 +186,195 @@ const CASES: { readonly [K in OpName]: Case } = {
   },
   transpose: {
     kind: 'grad',
-    arb: arbShape().chain((s) => fc.tuple(arbTensorOfShape(s, f64), fc.shuffledSubarray(s.map((_, i) => i), { minLength: s.length, maxLength: s.length }))).map(([x, perm]) => ({ f: (y: Tensor) => ops.transpose(y, perm), args: [x] })),
+    arb: arbShape()
+      .chain((s) =>
+        fc.tuple(
+          arbTensorOfShape(s, f64),
+          fc.shuffledSubarray(
+            s.map((_, i) => i),
+            { minLength: s.length, maxLength: s.length },
+          ),
+        ),
+      )
+      .map(([x, perm]) => ({ f: (y: Tensor) => ops.transpose(y, perm), args: [x] })),
     order2: true,
   },
   broadcastTo: {
     kind: 'grad',
-    arb: arbBroadcastShapes().chain(([sa, sb]) => arbTensorOfShape(sa, f64).map((x) => ({ f: (y: Tensor) => ops.broadcastTo(y, ops.add(zeros(sa), zeros(sb)).shape), args: [x] }))),
+    arb: arbBroadcastShapes().chain(([sa, sb]) =>
+      arbTensorOfShape(sa, f64).map((x) => ({
+        f: (y: Tensor) => ops.broadcastTo(y, ops.add(zeros(sa), zeros(sb)).shape),
+        args: [x],
+      })),
+    ),
     order2: true,
   },
   slice: {
     kind: 'grad',
-    arb: nonScalar.chain((s) =>
-      fc.tuple(arbTensorOfShape(s, f64), fc.tuple(...s.map((d) => fc.integer({ min: 0, max: d - 1 }).chain((b) => fc.tuple(fc.constant(b), fc.integer({ min: 1, max: d - b })))))),
-    ).map(([x, bs]) => ({ f: (y: Tensor) => ops.slice(y, bs.map(([b]) => b), bs.map(([, n]) => n)), args: [x] })),
+    arb: nonScalar
+      .chain((s) =>
+        fc.tuple(
+          arbTensorOfShape(s, f64),
+          fc.tuple(
+            ...s.map((d) =>
+              fc
+                .integer({ min: 0, max: d - 1 })
+                .chain((b) => fc.tuple(fc.constant(b), fc.integer({ min: 1, max: d - b }))),
+            ),
+          ),
+        ),
+      )
+      .map(([x, bs]) => ({
+        f: (y: Tensor) =>
+          ops.slice(
+            y,
+            bs.map(([b]) => b),
+            bs.map(([, n]) => n),
+          ),
+        args: [x],
+      })),
     order2: true,
   },
   concat: {
     kind: 'grad',
-    arb: nonScalar.chain((s) => axisOf(s).chain((axis) => fc.tuple(fc.constant(axis), fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 2, maxLength: 3 }).chain((ls) => fc.tuple(...ls.map((l) => arbTensorOfShape(s.map((d, i) => (i === axis ? l : d)), f64)))))))
+    arb: nonScalar
+      .chain((s) =>
+        axisOf(s).chain((axis) =>
+          fc.tuple(
+            fc.constant(axis),
+            fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 2, maxLength: 3 }).chain((ls) =>
+              fc.tuple(
+                ...ls.map((l) =>
+                  arbTensorOfShape(
+                    s.map((d, i) => (i === axis ? l : d)),
+                    f64,
+                  ),
+                ),
+              ),
+            ),
+          ),
+        ),
+      )
       .map(([axis, xs]) => ({ f: (...ys: Tensor[]) => ops.concat(ys, axis), args: xs })),
     order2: true,
   },
   pad: {
     kind: 'grad',
-    arb: nonScalar.chain((s) => fc.tuple(arbTensorOfShape(s, f64), fc.tuple(...s.map(() => fc.tuple(fc.nat(2), fc.nat(2)))), fc.constantFrom('constant' as const, 'edge' as const)))
+    arb: nonScalar
+      .chain((s) =>
+        fc.tuple(
+          arbTensorOfShape(s, f64),
+          fc.tuple(...s.map(() => fc.tuple(fc.nat(2), fc.nat(2)))),
+          fc.constantFrom('constant' as const, 'edge' as const),
+        ),
+      )
       .map(([x, pads, mode]) => ({ f: (y: Tensor) => ops.pad(y, pads, mode, 0.5), args: [x] })),
     order2: true,
   },
   takeAlongAxis: {
     kind: 'grad',
-    arb: nonScalar.chain((s) => axisOf(s).chain((axis) => fc.tuple(arbTensorOfShape(s, f64), fc.integer({ min: 1, max: 4 }).chain((m) => intTensor(s.map((d, i) => (i === axis ? m : d)), s[axis]!)), fc.constant(axis))))
+    arb: nonScalar
+      .chain((s) =>
+        axisOf(s).chain((axis) =>
+          fc.tuple(
+            arbTensorOfShape(s, f64),
+            fc.integer({ min: 1, max: 4 }).chain((m) =>
+              intTensor(
+                s.map((d, i) => (i === axis ? m : d)),
+                s[axis]!,
+              ),
+            ),
+            fc.constant(axis),
+          ),
+        ),
+      )
       .map(([x, idx, axis]) => ({ f: (y: Tensor) => ops.takeAlongAxis(y, idx, axis), args: [x] })),
     order2: true,
   },
   scatterAddAlongAxis: {
     kind: 'grad',
-    arb: nonScalar.chain((s) => axisOf(s).chain((axis) => fc.tuple(arbTensorOfShape(s, f64), intTensor(s, 3), fc.constant(axis))))
+    arb: nonScalar
+      .chain((s) => axisOf(s).chain((axis) => fc.tuple(arbTensorOfShape(s, f64), intTensor(s, 3), fc.constant(axis))))
       .map(([u, idx, axis]) => ({ f: (y: Tensor) => ops.scatterAddAlongAxis(y, idx, axis, 3), args: [u] })),
     order2: true,
   },
-  oneHot: noGrad('indices are integers', (x) => ops.oneHot(ops.cast(x, 'int32'), 3, 'float64'), tensor([2, 0], f64), [[0, 0, 1], [1, 0, 0]]),
+  oneHot: noGrad('indices are integers', (x) => ops.oneHot(ops.cast(x, 'int32'), 3, 'float64'), tensor([2, 0], f64), [
+    [0, 0, 1],
+    [1, 0, 0],
+  ]),
   matmul: {
     kind: 'grad',
     arb: fc
-      .record({ m: fc.integer({ min: 1, max: 3 }), k: fc.integer({ min: 1, max: 3 }), n: fc.integer({ min: 1, max: 3 }), batch: arbBroadcastShapes({ maxRank: 2, maxDim: 2 }), tA: fc.boolean(), tB: fc.boolean() })
-      .chain((r) => fc.tuple(arbTensorOfShape([...r.batch[0], ...(r.tA ? [r.k, r.m] : [r.m, r.k])], f64), arbTensorOfShape([...r.batch[1], ...(r.tB ? [r.n, r.k] : [r.k, r.n])], f64), fc.constant(r)))
-      .map(([a, b, r]) => ({ f: (x: Tensor, y: Tensor) => ops.matmul(x, y, { transposeA: r.tA, transposeB: r.tB }), args: [a, b] })),
+      .record({
+        m: fc.integer({ min: 1, max: 3 }),
+        k: fc.integer({ min: 1, max: 3 }),
+        n: fc.integer({ min: 1, max: 3 }),
+        batch: arbBroadcastShapes({ maxRank: 2, maxDim: 2 }),
+        tA: fc.boolean(),
+        tB: fc.boolean(),
+      })
+      .chain((r) =>
+        fc.tuple(
+          arbTensorOfShape([...r.batch[0], ...(r.tA ? [r.k, r.m] : [r.m, r.k])], f64),
+          arbTensorOfShape([...r.batch[1], ...(r.tB ? [r.n, r.k] : [r.k, r.n])], f64),
+          fc.constant(r),
+        ),
+      )
+      .map(([a, b, r]) => ({
+        f: (x: Tensor, y: Tensor) => ops.matmul(x, y, { transposeA: r.tA, transposeB: r.tB }),
+        args: [a, b],
+      })),
     order2: true,
   },
-  conv2d: convCase((c) => fc.tuple(arbTensorOfShape(c.xShape, f64), arbTensorOfShape(c.wShape, f64)).map((args) => ({ f: (x: Tensor, w: Tensor) => ops.conv2d(x, w, c), args }))),
+  conv2d: convCase((c) =>
+    fc
+      .tuple(arbTensorOfShape(c.xShape, f64), arbTensorOfShape(c.wShape, f64))
+      .map((args) => ({ f: (x: Tensor, w: Tensor) => ops.conv2d(x, w, c), args })),
+  ),
   conv2dBackpropInput: convCase((c) =>
-    fc.tuple(arbTensorOfShape(conv2dOutShape(c.xShape, c.wShape, c), f64), arbTensorOfShape(c.wShape, f64)).map((args) => ({ f: (dy: Tensor, w: Tensor) => ops.conv2dBackpropInput(dy, w, c.xShape, c), args })),
+    fc
+      .tuple(arbTensorOfShape(conv2dOutShape(c.xShape, c.wShape, c), f64), arbTensorOfShape(c.wShape, f64))
+      .map((args) => ({ f: (dy: Tensor, w: Tensor) => ops.conv2dBackpropInput(dy, w, c.xShape, c), args })),
   ),
   conv2dBackpropFilter: convCase((c) =>
-    fc.tuple(arbTensorOfShape(c.xShape, f64), arbTensorOfShape(conv2dOutShape(c.xShape, c.wShape, c), f64)).map((args) => ({ f: (x: Tensor, dy: Tensor) => ops.conv2dBackpropFilter(x, dy, c.wShape, c), args })),
+    fc
+      .tuple(arbTensorOfShape(c.xShape, f64), arbTensorOfShape(conv2dOutShape(c.xShape, c.wShape, c), f64))
+      .map((args) => ({ f: (x: Tensor, dy: Tensor) => ops.conv2dBackpropFilter(x, dy, c.wShape, c), args })),
   ),
   maxPool2dArgmax: {
     kind: 'none',
     why: 'an index; maxPool2d is argmax + takeAlongAxis and is checked below',
     example: () => {
-      const x = tensor([[[[1, 5], [7, 2]]]], f64);
+      const x = tensor(
+        [
+          [
+            [
+              [1, 5],
+              [7, 2],
+            ],
+          ],
+        ],
+        f64,
+      );
       expect(ops.maxPool2d(x, 2).toArray()).toEqual([[[[7]]]]);
-      expect(grad((y: Tensor) => ops.sum(ops.maxPool2d(y, 2)))(x).toArray()).toEqual([[[[0, 0], [1, 0]]]]);
+      expect(grad((y: Tensor) => ops.sum(ops.maxPool2d(y, 2)))(x).toArray()).toEqual([
+        [
+          [
+            [0, 0],
+            [1, 0],
+          ],
+        ],
+      ]);
     },
   },
   avgPool2d: {
     kind: 'grad',
-    arb: poolArb.chain((p) => arbTensorOfShape(p.xShape, f64).map((x) => ({ f: (y: Tensor) => ops.avgPool2d(y, p.attrs.kernel, p.attrs), args: [x] }))),
+    arb: poolArb.chain((p) =>
+      arbTensorOfShape(p.xShape, f64).map((x) => ({
+        f: (y: Tensor) => ops.avgPool2d(y, p.attrs.kernel, p.attrs),
+        args: [x],
+      })),
+    ),
     order2: true,
   },
   avgPool2dBackward: {
@@ -246,12 +393,16 @@ const CASES: { readonly [K in OpName]: Case } = {
   },
   softmax: {
     kind: 'grad',
-    arb: nonScalar.chain((s) => fc.tuple(arbTensorOfShape(s, f64), axisOf(s))).map(([x, axis]) => ({ f: (y: Tensor) => ops.softmax(y, axis), args: [x] })),
+    arb: nonScalar
+      .chain((s) => fc.tuple(arbTensorOfShape(s, f64), axisOf(s)))
+      .map(([x, axis]) => ({ f: (y: Tensor) => ops.softmax(y, axis), args: [x] })),
     order2: true,
   },
   logSoftmax: {
     kind: 'grad',
-    arb: nonScalar.chain((s) => fc.tuple(arbTensorOfShape(s, f64), axisOf(s))).map(([x, axis]) => ({ f: (y: Tensor) => ops.logSoftmax(y, axis), args: [x] })),
+    arb: nonScalar
+      .chain((s) => fc.tuple(arbTensorOfShape(s, f64), axisOf(s)))
+      .map(([x, axis]) => ({ f: (y: Tensor) => ops.logSoftmax(y, axis), args: [x] })),
     order2: true,
   },
 };
@@ -268,21 +419,38 @@ for (const name of Object.keys(OPS) as OpName[]) {
     it(`${name}: no gradient (${c.why}); value and tape invisibility`, c.example);
     continue;
   }
-  test.prop([c.arb], { numRuns: 12 })(`${name}: vjp and jvp agree with central differences${c.order2 ? ', to second order' : ''}; inputs untouched`, ({ f, args }) => {
-    const before = args.map((a) => Array.from(a.data()));
-    const out = f(...args);
-    checkGrads(f, args, { order: c.order2 ? 2 : 1 });
-    args.forEach((a, i) => expect(Array.from(a.data())).toEqual(before[i]));
-    expect(out.dtype).toBe('float64');
-  });
+  test.prop([c.arb], { numRuns: 12 })(
+    `${name}: vjp and jvp agree with central differences${c.order2 ? ', to second order' : ''}; inputs untouched`,
+    ({ f, args }) => {
+      const before = args.map((a) => Array.from(a.data()));
+      const out = f(...args);
+      checkGrads(f, args, { order: c.order2 ? 2 : 1 });
+      args.forEach((a, i) => {
+        expect(Array.from(a.data())).toEqual(before[i]);
+      });
+      expect(out.dtype).toBe('float64');
+    },
+  );
 }
 
 describe('max pooling (argmax + takeAlongAxis)', () => {
-  test.prop([
-    fc.record({ n: fc.integer({ min: 1, max: 2 }), c: fc.integer({ min: 1, max: 2 }), h: fc.integer({ min: 2, max: 5 }), w: fc.integer({ min: 2, max: 5 }), k: fc.integer({ min: 1, max: 2 }), s: fc.integer({ min: 1, max: 2 }) }).chain((r) =>
-      arbTensorOfShape([r.n, r.c, r.h, r.w], { ...f64, distinct: true }).map((x) => ({ x, k: r.k, s: r.s })),
-    ),
-  ], { numRuns: 12 })('gradients agree with central differences away from ties', ({ x, k, s }) => {
+  test.prop(
+    [
+      fc
+        .record({
+          n: fc.integer({ min: 1, max: 2 }),
+          c: fc.integer({ min: 1, max: 2 }),
+          h: fc.integer({ min: 2, max: 5 }),
+          w: fc.integer({ min: 2, max: 5 }),
+          k: fc.integer({ min: 1, max: 2 }),
+          s: fc.integer({ min: 1, max: 2 }),
+        })
+        .chain((r) =>
+          arbTensorOfShape([r.n, r.c, r.h, r.w], { ...f64, distinct: true }).map((x) => ({ x, k: r.k, s: r.s })),
+        ),
+    ],
+    { numRuns: 12 },
+  )('gradients agree with central differences away from ties', ({ x, k, s }) => {
     checkGrads((y) => ops.maxPool2d(y, k, { stride: s }), [x], { order: 2 });
   });
 });

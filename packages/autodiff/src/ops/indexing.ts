@@ -25,7 +25,11 @@ export const scatterAddAlongAxisDef = defineOp({
 function checkIndexShape(op: string, x: Tensor, idx: Tensor, axis: number): void {
   checkInt(op, 'indices', idx);
   if (idx.rank !== x.rank || idx.shape.some((d, i) => i !== axis && d !== x.shape[i])) {
-    throw new ShapeError(op, 'indices', `have shape ${fmt(idx.shape)}; expected ${fmt(x.shape)} except along axis ${axis}`);
+    throw new ShapeError(
+      op,
+      'indices',
+      `have shape ${fmt(idx.shape)}; expected ${fmt(x.shape)} except along axis ${axis}`,
+    );
   }
 }
 
@@ -40,7 +44,8 @@ export function takeAlongAxis(x: Tensor, indices: Tensor, axis: number): Tensor 
 export function scatterAddAlongAxis(updates: Tensor, indices: Tensor, axis: number, size: number): Tensor {
   const ax = normAxis('scatterAddAlongAxis', axis, updates.rank);
   checkIndexShape('scatterAddAlongAxis', updates, indices, ax);
-  if (!Number.isInteger(size) || size < 0) throw new ShapeError('scatterAddAlongAxis', 'size', `${size} must be a non-negative integer`);
+  if (!Number.isInteger(size) || size < 0)
+    throw new ShapeError('scatterAddAlongAxis', 'size', `${size} must be a non-negative integer`);
   return call(scatterAddAlongAxisDef, [updates, indices], { axis: ax, size });
 }
 
@@ -51,9 +56,16 @@ export function scatterAddAlongAxis(updates: Tensor, indices: Tensor, axis: numb
 export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
   const ax = normAxis('gather', axis, x.rank);
   checkInt('gather', 'indices', indices);
-  if (indices.rank !== 1) throw new ShapeError('gather', 'indices', `have shape ${fmt(indices.shape)}; expected rank 1`);
+  if (indices.rank !== 1)
+    throw new ShapeError('gather', 'indices', `have shape ${fmt(indices.shape)}; expected rank 1`);
   const target = x.shape.map((d, i) => (i === ax ? indices.size : d));
-  const idx = broadcastTo(reshape(indices, x.shape.map((_, i) => (i === ax ? indices.size : 1))), target);
+  const idx = broadcastTo(
+    reshape(
+      indices,
+      x.shape.map((_, i) => (i === ax ? indices.size : 1)),
+    ),
+    target,
+  );
   return takeAlongAxis(x, idx, ax);
 }
 
@@ -62,6 +74,7 @@ export const oneHotDef = nonDifferentiable('oneHot', (k, [i], { depth, dtype }) 
 /** int32 indices `[...S]` → `[...S, depth]` with 1 at each index (an all-zero row when out of range). */
 export function oneHot(indices: Tensor, depth: number, dtype: FloatDType = 'float32'): Tensor {
   checkInt('oneHot', 'indices', indices);
-  if (!Number.isInteger(depth) || depth < 1) throw new ShapeError('oneHot', 'depth', `${depth} must be a positive integer`);
+  if (!Number.isInteger(depth) || depth < 1)
+    throw new ShapeError('oneHot', 'depth', `${depth} must be a positive integer`);
   return call(oneHotDef, [indices], { depth, dtype });
 }

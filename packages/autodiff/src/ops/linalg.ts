@@ -53,7 +53,11 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   const kA = a.shape[a.rank - (tA ? 2 : 1)]!;
   const kB = b.shape[b.rank - (tB ? 1 : 2)]!;
   if (kA !== kB) {
-    throw new ShapeError('matmul', 'b', `has shape ${fmt(b.shape)}: its contraction dim ${kB} must equal a's ${kA} (a: ${fmt(a.shape)})`);
+    throw new ShapeError(
+      'matmul',
+      'b',
+      `has shape ${fmt(b.shape)}: its contraction dim ${kB} must equal a's ${kA} (a: ${fmt(a.shape)})`,
+    );
   }
   broadcastOrThrow('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
   return call(matmulDef, [a, b], { transposeA: tA, transposeB: tB });

@@ -67,7 +67,8 @@ export function broadcastTo(x: Tensor, shape: Shape): Tensor {
       const t = shape[shape.length - x.rank + i]!;
       return d === t || d === 1;
     });
-  if (!ok) throw new ShapeError('broadcastTo', 'x', `has shape ${fmt(x.shape)}, which does not broadcast to ${fmt(shape)}`);
+  if (!ok)
+    throw new ShapeError('broadcastTo', 'x', `has shape ${fmt(x.shape)}, which does not broadcast to ${fmt(shape)}`);
   return sameShape(x.shape, shape) ? x : call(broadcastToDef, [x], { shape });
 }
 
@@ -130,9 +131,14 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   if (first === undefined) throw new ShapeError('concat', 'xs', 'is empty');
   const ax = normAxis('concat', axis, first.rank);
   xs.forEach((x, i) => {
-    if (x.dtype !== first.dtype) throw new ShapeError('concat', `xs[${i}]`, `has dtype ${x.dtype}, expected ${first.dtype}`);
+    if (x.dtype !== first.dtype)
+      throw new ShapeError('concat', `xs[${i}]`, `has dtype ${x.dtype}, expected ${first.dtype}`);
     if (x.rank !== first.rank || x.shape.some((d, j) => j !== ax && d !== first.shape[j])) {
-      throw new ShapeError('concat', `xs[${i}]`, `has shape ${fmt(x.shape)}, incompatible with ${fmt(first.shape)} on axis ${ax}`);
+      throw new ShapeError(
+        'concat',
+        `xs[${i}]`,
+        `has shape ${fmt(x.shape)}, incompatible with ${fmt(first.shape)} on axis ${ax}`,
+      );
     }
   });
   return xs.length === 1 ? first : call(concatDef, xs, { axis: ax });
@@ -143,8 +149,17 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
  * of every copy of it in the padding.
  */
 function unpadEdgeAxis(g: Tensor, axis: number, before: number, n: number): Tensor {
-  const at = (b: number, s: number): Tensor => slice(g, g.shape.map((_, j) => (j === axis ? b : 0)), g.shape.map((d, j) => (j === axis ? s : d)));
-  const keep = (t: Tensor): Tensor => reshape(sum(t, [axis]), t.shape.map((d, j) => (j === axis ? 1 : d)));
+  const at = (b: number, s: number): Tensor =>
+    slice(
+      g,
+      g.shape.map((_, j) => (j === axis ? b : 0)),
+      g.shape.map((d, j) => (j === axis ? s : d)),
+    );
+  const keep = (t: Tensor): Tensor =>
+    reshape(
+      sum(t, [axis]),
+      t.shape.map((d, j) => (j === axis ? 1 : d)),
+    );
   const total = g.shape[axis]!;
   if (n === 1) return keep(g);
   const head = keep(at(0, before + 1));
@@ -159,7 +174,14 @@ export const padDef = defineOp({
   differentiable: true,
   forward: (k, [x], { pads, mode, value }) => k.pad(x!, pads, mode, value),
   vjp: (g, { inputs: [x], attrs: { pads, mode } }) => {
-    if (mode === 'constant') return [slice(g, pads.map(([b]) => b), x!.shape)];
+    if (mode === 'constant')
+      return [
+        slice(
+          g,
+          pads.map(([b]) => b),
+          x!.shape,
+        ),
+      ];
     let acc = g;
     pads.forEach(([b, a], axis) => {
       if (b !== 0 || a !== 0) acc = unpadEdgeAxis(acc, axis, b, x!.shape[axis]!);
@@ -175,7 +197,8 @@ export function pad(x: Tensor, pads: readonly Pair[], mode: PadMode = 'constant'
     if (!Number.isInteger(b) || !Number.isInteger(a) || b < 0 || a < 0) {
       throw new ShapeError('pad', 'pads', `[${b}, ${a}] on axis ${i} must be non-negative integers`);
     }
-    if (mode === 'edge' && x.shape[i] === 0 && b + a > 0) throw new ShapeError('pad', 'x', `axis ${i} is empty; edge padding needs an element`);
+    if (mode === 'edge' && x.shape[i] === 0 && b + a > 0)
+      throw new ShapeError('pad', 'x', `axis ${i} is empty; edge padding needs an element`);
   });
   if (pads.every(([b, a]) => b === 0 && a === 0)) return x;
   return call(padDef, [x], { pads, mode, value });
@@ -189,16 +212,25 @@ export function expandDims(x: Tensor, axis: number): Tensor {
 
 /** Removes size-1 axes (all of them, or the given ones). */
 export function squeeze(x: Tensor, axes?: readonly number[]): Tensor {
-  const drop = new Set((axes ?? x.shape.flatMap((d, i) => (d === 1 ? [i] : []))).map((a) => normAxis('squeeze', a, x.rank)));
-  for (const a of drop) if (x.shape[a] !== 1) throw new ShapeError('squeeze', 'axes', `axis ${a} has size ${x.shape[a]}, not 1`);
-  return reshape(x, x.shape.filter((_, i) => !drop.has(i)));
+  const drop = new Set(
+    (axes ?? x.shape.flatMap((d, i) => (d === 1 ? [i] : []))).map((a) => normAxis('squeeze', a, x.rank)),
+  );
+  for (const a of drop)
+    if (x.shape[a] !== 1) throw new ShapeError('squeeze', 'axes', `axis ${a} has size ${x.shape[a]}, not 1`);
+  return reshape(
+    x,
+    x.shape.filter((_, i) => !drop.has(i)),
+  );
 }
 
 /** Stacks same-shape tensors along a new axis. */
 export function stack(xs: readonly Tensor[], axis = 0): Tensor {
   const first = xs[0];
   if (first === undefined) throw new ShapeError('stack', 'xs', 'is empty');
-  return concat(xs.map((x) => expandDims(x, axis)), normAxis('stack', axis, first.rank + 1));
+  return concat(
+    xs.map((x) => expandDims(x, axis)),
+    normAxis('stack', axis, first.rank + 1),
+  );
 }
 
 /** Splits along `axis` into pieces of the given sizes. */
@@ -211,7 +243,11 @@ export function split(x: Tensor, sizes: readonly number[], axis = 0): Tensor[] {
   return sizes.map((s) => {
     const begin = x.shape.map((_, j) => (j === ax ? offset : 0));
     offset += s;
-    return slice(x, begin, x.shape.map((d, j) => (j === ax ? s : d)));
+    return slice(
+      x,
+      begin,
+      x.shape.map((d, j) => (j === ax ? s : d)),
+    );
   });
 }
 

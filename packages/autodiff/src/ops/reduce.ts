@@ -60,9 +60,11 @@ export const argmaxDef = argDef('argmax');
 export const argminDef = argDef('argmin');
 
 /** Index (int32) of the first maximum along `axis`; no gradient. */
-export const argmax = (x: Tensor, axis = -1): Tensor => call(argmaxDef, [x], { axis: normAxis('argmax', axis, x.rank) });
+export const argmax = (x: Tensor, axis = -1): Tensor =>
+  call(argmaxDef, [x], { axis: normAxis('argmax', axis, x.rank) });
 /** Index (int32) of the first minimum along `axis`; no gradient. */
-export const argmin = (x: Tensor, axis = -1): Tensor => call(argminDef, [x], { axis: normAxis('argmin', axis, x.rank) });
+export const argmin = (x: Tensor, axis = -1): Tensor =>
+  call(argminDef, [x], { axis: normAxis('argmin', axis, x.rank) });
 
 /** Arithmetic mean over `axes` (default: all). */
 export function mean(x: Tensor, axes?: Axes, opts: ReduceOptions = {}): Tensor {
@@ -88,5 +90,10 @@ export function logSumExp(x: Tensor, axes?: Axes, opts: ReduceOptions = {}): Ten
   const m = stopGradient(max(x, ax, { keepDims: true }));
   const safeM = where(equal(sub(m, m), 0), m, 0); // an infinite max would give inf - inf = NaN: use 0 there
   const lse = add(log(sum(exp(sub(x, safeM)), ax, { keepDims: true })), safeM);
-  return opts.keepDims ? lse : reshape(lse, x.shape.filter((_, i) => !ax.includes(i)));
+  return opts.keepDims
+    ? lse
+    : reshape(
+        lse,
+        x.shape.filter((_, i) => !ax.includes(i)),
+      );
 }

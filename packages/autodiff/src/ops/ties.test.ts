@@ -13,8 +13,19 @@ describe('ties and kinks', () => {
   });
 
   it('min over an axis shares per row', () => {
-    const g = grad((x: Tensor) => ops.sum(ops.min(x, 1)))(tensor([[0, 0, 5], [1, 2, 3]], f64));
-    expect(g.toArray()).toEqual([[0.5, 0.5, 0], [1, 0, 0]]);
+    const g = grad((x: Tensor) => ops.sum(ops.min(x, 1)))(
+      tensor(
+        [
+          [0, 0, 5],
+          [1, 2, 3],
+        ],
+        f64,
+      ),
+    );
+    expect(g.toArray()).toEqual([
+      [0.5, 0.5, 0],
+      [1, 0, 0],
+    ]);
   });
 
   it('maximum and minimum split a tie ½ / ½', () => {
@@ -27,8 +38,25 @@ describe('ties and kinks', () => {
   });
 
   it('maxPool2d sends the whole gradient to the first maximum of a window (row-major)', () => {
-    const x = tensor([[[[4, 4], [4, 1]]]], f64);
-    expect(grad((y: Tensor) => ops.sum(ops.maxPool2d(y, 2)))(x).toArray()).toEqual([[[[1, 0], [0, 0]]]]);
+    const x = tensor(
+      [
+        [
+          [
+            [4, 4],
+            [4, 1],
+          ],
+        ],
+      ],
+      f64,
+    );
+    expect(grad((y: Tensor) => ops.sum(ops.maxPool2d(y, 2)))(x).toArray()).toEqual([
+      [
+        [
+          [1, 0],
+          [0, 0],
+        ],
+      ],
+    ]);
   });
 
   it('abs and relu have derivative 0 at 0', () => {
@@ -44,7 +72,13 @@ describe('ties and kinks', () => {
 });
 
 describe('numerical stability at logits of magnitude 1e4', () => {
-  const logits = tensor([[1e4, -1e4, 0], [-1e4, -1e4 + 1, -1e4]], { dtype: 'float32' });
+  const logits = tensor(
+    [
+      [1e4, -1e4, 0],
+      [-1e4, -1e4 + 1, -1e4],
+    ],
+    { dtype: 'float32' },
+  );
 
   it('softmax, logSoftmax and logSumExp stay finite and exact', () => {
     expect(ops.softmax(logits).toArray()).toEqual([
@@ -59,13 +93,18 @@ describe('numerical stability at logits of magnitude 1e4', () => {
   });
 
   it('their gradients are finite', () => {
-    for (const f of [(x: Tensor) => ops.sum(ops.logSumExp(x, 1)), (x: Tensor) => ops.sum(ops.mul(ops.logSoftmax(x), 0.5))]) {
+    for (const f of [
+      (x: Tensor) => ops.sum(ops.logSumExp(x, 1)),
+      (x: Tensor) => ops.sum(ops.mul(ops.logSoftmax(x), 0.5)),
+    ]) {
       const g = grad(f)(logits).data();
       expect(Array.from(g).every(Number.isFinite)).toBe(true);
     }
   });
 
   it('logSumExp of all -Infinity is -Infinity, not NaN', () => {
-    expect(ops.logSumExp(tensor([Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY])).item()).toBe(Number.NEGATIVE_INFINITY);
+    expect(ops.logSumExp(tensor([Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY])).item()).toBe(
+      Number.NEGATIVE_INFINITY,
+    );
   });
 });

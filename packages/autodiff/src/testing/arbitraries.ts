@@ -15,7 +15,10 @@ export type ShapeOptions = {
 
 /** Shapes with rank in [minRank, maxRank] (default 0..3) and dims in [minDim, maxDim] (default 1..4). */
 export const arbShape = (o: ShapeOptions = {}): fc.Arbitrary<number[]> =>
-  fc.array(fc.integer({ min: o.minDim ?? 1, max: o.maxDim ?? 4 }), { minLength: o.minRank ?? 0, maxLength: o.maxRank ?? 3 });
+  fc.array(fc.integer({ min: o.minDim ?? 1, max: o.maxDim ?? 4 }), {
+    minLength: o.minRank ?? 0,
+    maxLength: o.maxRank ?? 3,
+  });
 
 /**
  * Two shapes that broadcast together: a common target shape from which each side drops some leading
@@ -24,7 +27,10 @@ export const arbShape = (o: ShapeOptions = {}): fc.Arbitrary<number[]> =>
 export const arbBroadcastShapes = (o: ShapeOptions = {}): fc.Arbitrary<[number[], number[]]> =>
   arbShape(o).chain((target) => {
     const side = fc
-      .tuple(fc.integer({ min: 0, max: target.length }), fc.array(fc.boolean(), { minLength: target.length, maxLength: target.length }))
+      .tuple(
+        fc.integer({ min: 0, max: target.length }),
+        fc.array(fc.boolean(), { minLength: target.length, maxLength: target.length }),
+      )
       .map(([drop, ones]) => target.slice(drop).map((d, i) => (ones[i + drop] ? 1 : d)));
     return fc.tuple(side, side);
   });
@@ -54,20 +60,22 @@ const arbValues = (n: number, o: TensorOptions): fc.Arbitrary<number[]> => {
   const min = o.min ?? -2;
   const max = o.max ?? 2;
   const margin = o.margin ?? 1e-3;
-  return fc.array(fc.double({ min, max, noNaN: true, noDefaultInfinity: true }), { minLength: n, maxLength: n }).map((vs) => {
-    const moved = vs.map((v) => pushAway(v, o.avoid ?? [], margin));
-    if (!o.distinct) return moved;
-    // spread ties: sort indices by value and enforce a minimum gap, preserving order
-    const order = moved.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
-    const out = [...moved];
-    let prev = Number.NEGATIVE_INFINITY;
-    for (const [v, i] of order) {
-      const w = Math.max(v, prev + margin * 10);
-      out[i] = w;
-      prev = w;
-    }
-    return out;
-  });
+  return fc
+    .array(fc.double({ min, max, noNaN: true, noDefaultInfinity: true }), { minLength: n, maxLength: n })
+    .map((vs) => {
+      const moved = vs.map((v) => pushAway(v, o.avoid ?? [], margin));
+      if (!o.distinct) return moved;
+      // spread ties: sort indices by value and enforce a minimum gap, preserving order
+      const order = moved.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
+      const out = [...moved];
+      let prev = Number.NEGATIVE_INFINITY;
+      for (const [v, i] of order) {
+        const w = Math.max(v, prev + margin * 10);
+        out[i] = w;
+        prev = w;
+      }
+      return out;
+    });
 };
 
 /** A tensor of the given shape. */

@@ -66,12 +66,34 @@ function worstElement(f: F, xs: Tensor[], i: number, us: Tensor[], analytic: Ten
   return `worst element of arg ${i}: flat index ${worst.index}, analytic ${worst.a}, numeric ${worst.n}`;
 }
 
-function checkOrder1(f: F, xs: Tensor[], wrt: readonly number[], modes: readonly ('rev' | 'fwd')[], seed: number, tol: Tol, label: string): void {
+function checkOrder1(
+  f: F,
+  xs: Tensor[],
+  wrt: readonly number[],
+  modes: readonly ('rev' | 'fwd')[],
+  seed: number,
+  tol: Tol,
+  label: string,
+): void {
   const y = outputs(f(...xs));
   const us = y.map((yi, i) => randn(seed, i, yi));
   const vs = xs.map((x, j) => randn(seed, 1000 + j, x));
   const along = (t: number): number =>
-    inner(outputs(f(...xs.map((x, j) => (wrt.includes(j) ? tensor(Float64Array.from(x.data(), (v, e) => v + t * vs[j]!.data()[e]!), { shape: x.shape }) : x)))), us);
+    inner(
+      outputs(
+        f(
+          ...xs.map((x, j) =>
+            wrt.includes(j)
+              ? tensor(
+                  Float64Array.from(x.data(), (v, e) => v + t * vs[j]!.data()[e]!),
+                  { shape: x.shape },
+                )
+              : x,
+          ),
+        ),
+      ),
+      us,
+    );
   const numeric = (along(tol.h) - along(-tol.h)) / (2 * tol.h);
   for (const mode of modes) {
     let analytic: number;
