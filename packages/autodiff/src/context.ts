@@ -2,7 +2,7 @@
  * @file The few pieces of process-wide state, all in one place and all observable: the active backend
  * and the NaN-debug switch. Each has a getter, a setter and a scoped `with*` form.
  */
-import { type Backend, type BackendName, backendNames, createBackend, reference } from '@tapenet/kernels';
+import { type Backend, type BackendName, backendNames, createBackend, defaultBackendName } from '@tapenet/kernels';
 
 /** Backends that can be selected by name in this build. */
 export const availableBackends = (): BackendName[] => backendNames();
@@ -25,13 +25,16 @@ function byName(name: string, source: string): Backend {
 
 function initialBackend(): Backend {
   const env = typeof process !== 'undefined' ? process.env.TAPENET_BACKEND : undefined;
-  return env ? byName(env, 'TAPENET_BACKEND') : reference;
+  return env ? byName(env, 'TAPENET_BACKEND') : byName(defaultBackendName(), 'default backend');
 }
 
 let active: Backend | undefined;
 let debugNans = typeof process !== 'undefined' && process.env.TAPENET_DEBUG_NANS === '1';
 
-/** The backend new tensors and ops run on (from `TAPENET_BACKEND`, default `reference`). */
+/**
+ * The backend new tensors and ops run on: the one set last, else `TAPENET_BACKEND`, else the fast default
+ * of `@tapenet/kernels`' `defaultBackendName()` (`wasm` in Node, `reference` where wasm threads do not work).
+ */
 export function getBackend(): Backend {
   active ??= initialBackend();
   return active;
