@@ -15,7 +15,14 @@ const fmtTime = (s: number): string => {
 };
 
 /** Formats one progress line (exported for tests). */
-export function progressLine(label: string, done: number, total: number, seconds: number, stats: ProgressStats, width = 24): string {
+export function progressLine(
+  label: string,
+  done: number,
+  total: number,
+  seconds: number,
+  stats: ProgressStats,
+  width = 24,
+): string {
   const frac = total > 0 ? Math.min(1, done / total) : 1;
   const filled = Math.round(frac * width);
   const rate = seconds > 0 ? done / seconds : 0;

@@ -116,13 +116,13 @@ describe('writeSafetensorsFile', () => {
     expect((await fsp.readFile(target)).equals(before)).toBe(true);
   });
 
-  it.skipIf(process.getuid?.() === 0)('fails cleanly when the directory is read-only', async () => {
-    await writeSafetensorsFile(target, OLD);
-    const before = await fsp.readFile(target);
-    await fsp.chmod(dir, 0o555);
-    await expect(writeSafetensorsFile(target, NEW)).rejects.toMatchObject({ code: 'EACCES' });
-    expect((await fsp.readFile(target)).equals(before)).toBe(true);
-    expect(await fsp.readdir(dir)).toEqual(['model.safetensors']);
+  it('fails cleanly when the rename fails (the target is a directory), leaving no temporary file', async () => {
+    // Runs for every user, root included (a read-only directory does not stop root).
+    const occupied = join(dir, 'occupied.safetensors');
+    await fsp.mkdir(occupied);
+    await expect(writeSafetensorsFile(occupied, NEW)).rejects.toMatchObject({ code: 'EISDIR' });
+    expect((await fsp.stat(occupied)).isDirectory()).toBe(true);
+    expect((await fsp.readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
 

@@ -1,0 +1,16 @@
+/** @file The command table of `tapenet`, in the order `--help` lists them. */
+import type { Command } from '../command.js';
+import { evalCommand } from './eval.js';
+import { modelsCommand } from './models.js';
+import { summaryCommand } from './summary.js';
+import { trainCommand } from './train.js';
+import { visualizeCommand } from './visualize.js';
+
+/** Every command of `tapenet`. */
+export const COMMANDS: readonly Command[] = [
+  trainCommand,
+  evalCommand,
+  summaryCommand,
+  modelsCommand,
+  visualizeCommand,
+];

@@ -1,0 +1,159 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fc, test } from '@fast-check/vitest';
+import { key, type Tensor, treePaths } from '@tapenet/autodiff';
+import { dense, flatten, serial } from '@tapenet/layers';
+import { adam } from '@tapenet/optim';
+import * as E from 'fp-ts/lib/Either.js';
+import { describe, expect, it } from 'vitest';
+import { tinyConv } from '../../test/fixtures.js';
+import { fromTypedArray, writeSafetensorsFile } from '../safetensors/index.js';
+import { type CheckpointError, formatCheckpointError } from './errors.js';
+import { loadCheckpoint, loadCheckpointOrThrow, saveCheckpoint } from './io.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tapenet-ckpt-'));
+const model = tinyConv();
+const { params, state } = model.init(key(0), [1, 4, 4]);
+const optimizer = adam({ lr: 1e-3 });
+const optState = optimizer.init(params);
+const meta = { model: { name: 'tiny', config: { classes: 3 } }, epoch: 2, key: key(7), metrics: { accuracy: 0.5 } };
+
+const bytesOf = (t: Tensor): Uint8Array => {
+  const d = t.data();
+  return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+};
+const sameBits = (a: unknown, b: unknown): void => {
+  const pa = treePaths(a);
+  const pb = treePaths(b);
+  expect(pb.map(([p]) => p)).toEqual(pa.map(([p]) => p));
+  pa.forEach(([path, leaf], i) => {
+    const other = pb[i]![1];
+    if (typeof leaf === 'number') expect(other, path).toBe(leaf);
+    else {
+      expect((other as Tensor).dtype, path).toBe((leaf as Tensor).dtype);
+      expect((other as Tensor).shape, path).toEqual((leaf as Tensor).shape);
+      expect(bytesOf(other as Tensor), path).toEqual(bytesOf(leaf as Tensor));
+    }
+  });
+};
+const errorOf = async (path: string, template: Parameters<typeof loadCheckpoint>[1]): Promise<CheckpointError> => {
+  const r = await loadCheckpoint(path, template);
+  if (E.isRight(r)) throw new Error('expected the checkpoint to be refused');
+  return r.left;
+};
+
+const file = join(dir, 'a.safetensors');
+await saveCheckpoint(file, { params, state, optState, meta });
+const original = readFileSync(file);
+
+describe('checkpoint round trip', () => {
+  it('restores params, state and optimizer state bit for bit, with the metadata', async () => {
+    const loaded = await loadCheckpointOrThrow(file, { params, state, optState });
+    sameBits(params, loaded.params);
+    sameBits(state, loaded.state);
+    sameBits(optState, loaded.optState);
+    expect(loaded.meta).toMatchObject({ ...meta, version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+  });
+
+  it('names tensors by tree path, optimizer tensors under optimizer.', async () => {
+    const text = original.subarray(8, 8 + Number(original.readBigUInt64LE(0))).toString('utf8');
+    for (const name of [
+      '0.weight',
+      '0.bias',
+      '1.running_mean',
+      '1.weight',
+      '4.weight',
+      'optimizer.1.mu.0.weight',
+      'optimizer.1.nu.4.bias',
+    ]) {
+      expect(text).toContain(`"${name}"`);
+    }
+    const loaded = await loadCheckpointOrThrow(file, { params, state });
+    expect(loaded.meta.optimizerLeaves).toEqual({ '1.count': 0, '2.count': 0 }); // adam's step counts
+  });
+
+  it('loads into a model without the optimizer state (evaluation) and leaves no temporary files', async () => {
+    const loaded = await loadCheckpointOrThrow(file, { params, state });
+    expect(loaded.optState).toBeUndefined();
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('refuses params and state that share a name', async () => {
+    await expect(
+      saveCheckpoint(join(dir, 'x.safetensors'), { params: { w: params[0] }, state: { w: params[0] }, meta }),
+    ).rejects.toThrow(/params and state both have a leaf named "w.bias"/);
+  });
+});
+
+describe('refusals', () => {
+  it('says exactly which tensors differ from the model', async () => {
+    const other = serial(flatten, dense(5), dense(3));
+    const init = other.init(key(0), [1, 4, 4]);
+    const e = await errorOf(file, { params: init.params, state: init.state });
+    expect(e.kind).toBe('mismatch');
+    const message = formatCheckpointError(e);
+    expect(message).toContain(`${file}: does not match the model`);
+    expect(message).toContain('"1.weight": shape [3] in the file, the model expects [5, 16]');
+    expect(message).toContain('"2.weight" (F32 [3, 5]) is missing from the file');
+    expect(message).toContain('"0.weight" (F32 [3, 1, 3, 3]) is in the file but not in the model');
+  });
+
+  it('reports a dtype difference', async () => {
+    const f64 = model.init(key(0), [1, 4, 4], { dtype: 'float64' });
+    const e = await errorOf(file, { params: f64.params, state: state });
+    expect(formatCheckpointError(e)).toContain('"0.weight": dtype F32 in the file, the model expects F64');
+  });
+
+  it('refuses corrupted tensor data with a checksum message', async () => {
+    const bad = Uint8Array.from(original);
+    bad[bad.length - 3]! ^= 0x40;
+    const path = join(dir, 'corrupt.safetensors');
+    writeFileSync(path, bad);
+    const e = await errorOf(path, { params, state });
+    expect(e.kind).toBe('checksum');
+    expect(formatCheckpointError(e)).toMatch(
+      /checksum mismatch: the metadata records SHA-256 [0-9a-f]{64} but the tensor data hashes to [0-9a-f]{64}/,
+    );
+  });
+
+  it('refuses a safetensors file that is not a tapenet checkpoint', async () => {
+    const path = join(dir, 'plain.safetensors');
+    await writeSafetensorsFile(path, [fromTypedArray('w', [1], new Float32Array([1]))], { format: 'pt' });
+    const e = await errorOf(path, { params, state });
+    expect(e.kind).toBe('not-a-checkpoint');
+    expect(formatCheckpointError(e)).toContain('not a tapenet checkpoint');
+  });
+
+  it('refuses a missing file and a truncated one through the safetensors reader', async () => {
+    expect((await errorOf(join(dir, 'nope.safetensors'), { params, state })).kind).toBe('safetensors');
+    const path = join(dir, 'short.safetensors');
+    writeFileSync(path, original.subarray(0, original.length - 1));
+    const e = await errorOf(path, { params, state });
+    expect(e.kind).toBe('safetensors');
+    expect(formatCheckpointError(e)).toContain(path);
+  });
+});
+
+describe('corruption (property tests)', () => {
+  const path = join(dir, 'prop.safetensors');
+  test.prop([fc.nat({ max: original.length - 1 }), fc.integer({ min: 1, max: 255 })], { numRuns: 120 })(
+    'a changed byte is refused, or (harmless padding) loads the very same checkpoint',
+    async (at, flip) => {
+      const bad = Uint8Array.from(original);
+      bad[at]! ^= flip;
+      writeFileSync(path, bad);
+      const r = await loadCheckpoint(path, { params, state, optState });
+      if (E.isRight(r)) {
+        sameBits(params, r.right.params);
+        sameBits(optState, r.right.optState);
+        expect(r.right.meta).toMatchObject(meta);
+      }
+    },
+  );
+
+  test.prop([fc.nat({ max: original.length - 1 })], { numRuns: 40 })('a truncated file is refused', async (n) => {
+    writeFileSync(path, original.subarray(0, n));
+    expect(E.isLeft(await loadCheckpoint(path, { params, state }))).toBe(true);
+  });
+});

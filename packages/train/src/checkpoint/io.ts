@@ -1,0 +1,128 @@
+/**
+ * @file Saving and loading checkpoints: safetensors files with tapenet metadata, written atomically
+ * (temporary file + rename) and verified on load (format, checksum, then every name, dtype and shape
+ * against the model).
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { type ParsedSafetensors, readSafetensorsFile, writeSafetensorsFile } from '../safetensors/index.js';
+import { tapenetVersion } from '../version.js';
+import { type CheckpointError, CheckpointException } from './errors.js';
+import {
+  CHECKPOINT_FORMAT,
+  type CheckpointMeta,
+  checksum,
+  decodeMeta,
+  encodeMetadata,
+  type StoredMeta,
+} from './metadata.js';
+import { type CheckpointTrees, decodeTrees, encodeTrees } from './tensors.js';
+
+/** What {@link saveCheckpoint} writes: the trees and the metadata. */
+export type CheckpointContent<P, S, O> = CheckpointTrees<P, S, O> & { readonly meta: CheckpointMeta };
+
+/** A checkpoint file read and verified (format and checksum), before matching it to a model. */
+export type StoredCheckpoint = {
+  readonly file: string;
+  readonly meta: StoredMeta;
+  readonly parsed: ParsedSafetensors;
+};
+
+/** A checkpoint restored into a model's trees. */
+export type LoadedCheckpoint<P, S, O> = CheckpointTrees<P, S, O> & { readonly meta: StoredMeta };
+
+/**
+ * Writes `content` to `path` atomically: tensors by tree path (params and state; optimiser tensors as
+ * `optimizer.<path>`), metadata as JSON with the tapenet version and a SHA-256.
+ * @example await saveCheckpoint('runs/a/best.safetensors', { params, state, meta: { model: { name: 'lenet5', config: {} }, epoch: 3 } });
+ */
+export async function saveCheckpoint<P, S, O>(path: string, content: CheckpointContent<P, S, O>): Promise<void> {
+  const { entries, optimizerLeaves } = encodeTrees(content);
+  const meta: StoredMeta = { ...content.meta, version: tapenetVersion(), optimizerLeaves };
+  await writeSafetensorsFile(path, entries, encodeMetadata(entries, meta));
+}
+
+/** Checks the metadata and checksum of a parsed file. */
+export function verifyCheckpoint(parsed: ParsedSafetensors, file: string): E.Either<CheckpointError, StoredCheckpoint> {
+  const { format, tapenet, sha256 } = parsed.metadata;
+  if (format !== CHECKPOINT_FORMAT || tapenet === undefined || sha256 === undefined) {
+    const message = `not a tapenet checkpoint: the safetensors metadata must hold format "${CHECKPOINT_FORMAT}", tapenet and sha256 (found format ${JSON.stringify(format ?? null)})`;
+    return E.left({ kind: 'not-a-checkpoint', file, message });
+  }
+  // The parsed tensors are in buffer order and, by the reader's rules, cover the data section exactly.
+  const actual = checksum(parsed.tensors.values(), tapenet);
+  if (actual !== sha256) return E.left({ kind: 'checksum', file, expected: sha256, actual });
+  let json: unknown;
+  try {
+    json = JSON.parse(tapenet);
+  } catch (e) {
+    return E.left({ kind: 'bad-metadata', file, message: `tapenet metadata is not JSON: ${(e as Error).message}` });
+  }
+  const meta = decodeMeta(json);
+  if (!meta.ok) return E.left({ kind: 'bad-metadata', file, message: `tapenet metadata: ${meta.message}` });
+  return E.right({ file, meta: meta.value, parsed });
+}
+
+/**
+ * Reads a checkpoint and verifies its format and checksum (without a model; see {@link restoreCheckpoint}).
+ * @example const stored = await readCheckpoint('runs/a/best.safetensors'); // Either
+ */
+export async function readCheckpoint(path: string): Promise<E.Either<CheckpointError, StoredCheckpoint>> {
+  const parsed = await readSafetensorsFile(path);
+  if (E.isLeft(parsed)) return E.left({ kind: 'safetensors', file: path, error: parsed.left });
+  return verifyCheckpoint(parsed.right, path);
+}
+
+/**
+ * Matches a verified checkpoint to `template` (trees from the model's `init`, and the optimiser's `init`
+ * when the optimiser state should be restored too): every difference in names, dtypes and shapes is
+ * reported at once. Returns fresh tensors (not views of the file).
+ */
+export function restoreCheckpoint<P, S, O>(
+  stored: StoredCheckpoint,
+  template: CheckpointTrees<P, S, O>,
+): E.Either<CheckpointError, LoadedCheckpoint<P, S, O>> {
+  const result = decodeTrees(template, stored.parsed.tensors, stored.meta.optimizerLeaves);
+  if (!result.ok) return E.left({ kind: 'mismatch', file: stored.file, differences: result.differences });
+  return E.right({ ...result.trees, meta: stored.meta });
+}
+
+/**
+ * Reads, verifies and restores a checkpoint in one go.
+ * @example
+ * const init = model.init(key(0), [1, 28, 28]);
+ * const loaded = await loadCheckpoint('runs/a/best.safetensors', { params: init.params, state: init.state });
+ */
+export async function loadCheckpoint<P, S, O>(
+  path: string,
+  template: CheckpointTrees<P, S, O>,
+): Promise<E.Either<CheckpointError, LoadedCheckpoint<P, S, O>>> {
+  const stored = await readCheckpoint(path);
+  return E.isLeft(stored) ? stored : restoreCheckpoint(stored.right, template);
+}
+
+/** {@link readCheckpoint}, rejecting with a `CheckpointException`. */
+export async function readCheckpointOrThrow(path: string): Promise<StoredCheckpoint> {
+  const r = await readCheckpoint(path);
+  if (E.isLeft(r)) throw new CheckpointException(r.left);
+  return r.right;
+}
+
+/** {@link loadCheckpoint}, rejecting with a `CheckpointException`. */
+export async function loadCheckpointOrThrow<P, S, O>(
+  path: string,
+  template: CheckpointTrees<P, S, O>,
+): Promise<LoadedCheckpoint<P, S, O>> {
+  const r = await loadCheckpoint(path, template);
+  if (E.isLeft(r)) throw new CheckpointException(r.left);
+  return r.right;
+}
+
+/** {@link restoreCheckpoint}, throwing a `CheckpointException`. */
+export function restoreCheckpointOrThrow<P, S, O>(
+  stored: StoredCheckpoint,
+  template: CheckpointTrees<P, S, O>,
+): LoadedCheckpoint<P, S, O> {
+  const r = restoreCheckpoint(stored, template);
+  if (E.isLeft(r)) throw new CheckpointException(r.left);
+  return r.right;
+}
