@@ -107,76 +107,143 @@ export function packIm2col(d: usize, g: i32, p0: i32, kc: i32, j0: i32, nc: i32,
       }
       continue;
     }
-    // General chunk (crosses a row or an image, stride > 1, or the last partial chunk): split its lanes
-    // into runs of consecutive pixels of one output row, then copy run by run for every tap.
-    const seg = laneScratch;
-    let nseg = 0;
-    let ln = n;
-    let lh = oh;
-    let lw = ow;
-    for (let l = 0; l < cols; ) {
-      const len = min<i32>(cols - l, WO - lw);
-      const sp = seg + nseg * 20;
-      store<i32>(sp, l);
-      store<i32>(sp, len, 4);
-      store<i32>(sp, ln * C * HW, 8);
-      store<i32>(sp, lh * sh - pt, 12);
-      store<i32>(sp, lw * sw - pl, 16);
-      nseg++;
-      l += len;
-      lw += len;
-      if (lw === WO) {
-        lw = 0;
-        if (++lh * WO === S) {
-          lh = 0;
-          ln++;
+    packIm2colGeneral(xg, j, cols, kc, out, c0, kh0, kw0, C, H, W, KH, KW, WO, S, sh, sw, pt, pl, dh, dw);
+  }
+}
+
+/**
+ * One chunk of col that is not eight in-row outputs (it crosses a row or an image, the stride is not 1,
+ * or it is the last, partial chunk). Each lane l (output pixel) has a fixed x offset `lo[l]` at tap
+ * (c, kh, kw) = 0, and the tap adds the same `c·H·W + kh·dh·W + kw·dw` to every lane, so for taps whose
+ * window stays inside the image for all lanes (interior taps) the lanes are a fixed gather pattern: with
+ * stride 1 each half (4 lanes) is at most four runs of consecutive pixels, one f32x4 load and a lane
+ * select each. Taps that touch the padding go lane by lane with bounds checks.
+ */
+function packIm2colGeneral(
+  xg: usize,
+  j: i32,
+  cols: i32,
+  kc: i32,
+  out: usize,
+  c0: i32,
+  kh0: i32,
+  kw0: i32,
+  C: i32,
+  H: i32,
+  W: i32,
+  KH: i32,
+  KW: i32,
+  WO: i32,
+  S: i32,
+  sh: i32,
+  sw: i32,
+  pt: i32,
+  pl: i32,
+  dh: i32,
+  dw: i32,
+): void {
+  const HW = H * W;
+  // Lane table (16 bytes a lane): x offset at tap 0, first input row, first input column.
+  const lanes = laneScratch;
+  // Runs (stride 1), 96 bytes per half: a count, up to 4 offsets, then their 4 lane masks at +32.
+  const runs = lanes + 128;
+  let n = j / S;
+  const s = j - n * S;
+  let oh = s / WO;
+  let ow = s - oh * WO;
+  let ihMin = i32.MAX_VALUE;
+  let ihMax = i32.MIN_VALUE;
+  let iwMin = i32.MAX_VALUE;
+  let iwMax = i32.MIN_VALUE;
+  for (let l = 0; l < 8; l++) {
+    const lp = lanes + l * 16;
+    if (l < cols) {
+      const ih = oh * sh - pt;
+      const iw = ow * sw - pl;
+      store<i32>(lp, n * C * HW + ih * W + iw);
+      store<i32>(lp, ih, 4);
+      store<i32>(lp, iw, 8);
+      ihMin = min<i32>(ihMin, ih);
+      ihMax = max<i32>(ihMax, ih);
+      iwMin = min<i32>(iwMin, iw);
+      iwMax = max<i32>(iwMax, iw);
+      if (++ow === WO) {
+        ow = 0;
+        if (++oh * WO === S) {
+          oh = 0;
+          n++;
         }
+      }
+    } else {
+      // Never inside: the bounds-checked path stores 0 for lanes past the last column.
+      store<i32>(lp, 0);
+      store<i32>(lp, i32.MIN_VALUE >> 1, 4);
+      store<i32>(lp, i32.MIN_VALUE >> 1, 8);
+    }
+  }
+  if (sw === 1) {
+    for (let h = 0; h < 2; h++) {
+      const hp = runs + h * 96;
+      let nr = 0;
+      let l = h * 4;
+      const hEnd = min<i32>(h * 4 + 4, cols);
+      while (l < hEnd) {
+        const a = l;
+        const base = load<i32>(lanes + a * 16);
+        l++;
+        while (l < hEnd && load<i32>(lanes + l * 16) === base + (l - a)) l++;
+        // Offset such that lane i of the half reads base + (4h + i - a): one load covers the run.
+        store<i32>(hp + 4 + nr * 4, base - (a - h * 4));
+        const idx = i32x4.add(i32x4.splat(h * 4), i32x4(0, 1, 2, 3));
+        v128.store(hp + 32 + nr * 16, v128.and(i32x4.ge_s(idx, i32x4.splat(a)), i32x4.lt_s(idx, i32x4.splat(l))));
+        nr++;
+      }
+      store<i32>(hp, nr);
+    }
+  }
+  const zero = f32x4.splat(0);
+  let c = c0;
+  let kh = kh0;
+  let kw = kw0;
+  for (let q = 0; q < kc; q++) {
+    const khd = kh * dh;
+    const kwd = kw * dw;
+    const o = out + q * 32;
+    const tap = c * HW + khd * W + kwd;
+    const interior = ihMin + khd >= 0 && ihMax + khd < H && iwMin + kwd >= 0 && iwMax + kwd < W;
+    if (interior && sw === 1) {
+      for (let h = 0; h < 2; h++) {
+        const hp = runs + h * 96;
+        const nr = load<i32>(hp);
+        let v = zero;
+        if (nr > 0) {
+          v = v128.and(v128.load(at(xg, load<i32>(hp, 4) + tap)), v128.load(hp, 32));
+          for (let r = 1; r < nr; r++) {
+            const w = v128.load(at(xg, load<i32>(hp + 4 + r * 4) + tap));
+            v = v128.bitselect(w, v, v128.load(hp + 32 + r * 16));
+          }
+        }
+        v128.store(o + h * 16, v);
+      }
+    } else if (interior) {
+      for (let l = 0; l < 8; l++) {
+        const v = l < cols ? load<f32>(at(xg, load<i32>(lanes + l * 16) + tap)) : <f32>0;
+        store<f32>(o + l * 4, v);
+      }
+    } else {
+      for (let l = 0; l < 8; l++) {
+        const lp = lanes + l * 16;
+        const ih = load<i32>(lp, 4) + khd;
+        const iw = load<i32>(lp, 8) + kwd;
+        const v = inside(ih, H) && inside(iw, W) ? load<f32>(at(xg, load<i32>(lp) + tap)) : <f32>0;
+        store<f32>(o + l * 4, v);
       }
     }
-    const stage = seg + 160;
-    let c = c0;
-    let kh = kh0;
-    let kw = kw0;
-    for (let q = 0; q < kc; q++) {
-      const khd = kh * dh;
-      const kwd = kw * dw;
-      const chan = c * HW;
-      // The 8 lanes of this tap, built run by run (lanes no run covers stay 0).
-      let lo = zero;
-      let hi = zero;
-      for (let k = 0; k < nseg; k++) {
-        const sp = seg + k * 20;
-        const ih = load<i32>(sp, 12) + khd;
-        if (!inside(ih, H)) continue;
-        const l0 = load<i32>(sp);
-        const l1 = l0 + load<i32>(sp, 4);
-        const row = at(xg, load<i32>(sp, 8) + chan + ih * W);
-        const iw = load<i32>(sp, 16) + kwd;
-        // Lane l reads column iw + (l - l0)·sw; with sw = 1 that is one f32x4 pair at column iw - l0,
-        // masked to the run's lanes and the row (reads stay within 8 floats of the row: in memory).
-        const off = iw - l0;
-        if (sw === 1 && off >= -8 && off <= W) {
-          lo = v128.or(lo, maskedRun(row, off, 0, l0, l1, W));
-          hi = v128.or(hi, maskedRun(row, off + 4, 4, l0, l1, W));
-        } else {
-          v128.store(stage, lo);
-          v128.store(stage, hi, 16);
-          for (let l = l0; l < l1; l++) {
-            const xw = iw + (l - l0) * sw;
-            store<f32>(stage + l * 4, inside(xw, W) ? load<f32>(row + ((<usize>xw) << 2)) : <f32>0);
-          }
-          lo = v128.load(stage);
-          hi = v128.load(stage, 16);
-        }
-      }
-      v128.store(out + q * 32, lo);
-      v128.store(out + q * 32, hi, 16);
-      if (++kw === KW) {
-        kw = 0;
-        if (++kh === KH) {
-          kh = 0;
-          c++;
-        }
+    if (++kw === KW) {
+      kw = 0;
+      if (++kh === KH) {
+        kh = 0;
+        c++;
       }
     }
   }
@@ -222,8 +289,8 @@ export function packIm2colT(d: usize, g: i32, p0: i32, kc: i32, j0: i32, nc: i32
   for (let jb = 0; jb < nc; jb += 8) {
     const cols = min<i32>(8, nc - jb);
     const out = dst + ((<usize>jb * <usize>kc) << 2);
-    if (cols === 8 && sw === 1) {
-      packIm2colT8(xg, j0 + jb, kc, out, n0, oh0, ow0, H, W, KH, KW, HO, WO, sh, pt, pl, dh, dw, CHW, HW);
+    if (sw === 1) {
+      packIm2colT8(xg, j0 + jb, cols, kc, out, n0, oh0, ow0, H, W, KH, KW, HO, WO, sh, pt, pl, dh, dw, CHW, HW);
       continue;
     }
     for (let l = 0; l < 8; l++) {
@@ -260,12 +327,14 @@ export function packIm2colT(d: usize, g: i32, p0: i32, kc: i32, j0: i32, nc: i32
 }
 
 /**
- * colᵀ for a full chunk of 8 columns with stride-1 columns: where four consecutive k indices are four
- * neighbouring outputs of one row, each column reads one f32x4 run of x and two 4x4 transposes store them.
+ * colᵀ for a chunk of 8 columns (the first `cols` real, the rest 0) with stride-1 columns: where four
+ * consecutive k indices are four neighbouring outputs of one row, each column reads one f32x4 run of x
+ * and two 4x4 transposes store them.
  */
 function packIm2colT8(
   xg: usize,
   j: i32,
+  cols: i32,
   kc: i32,
   out: usize,
   n0: i32,
@@ -293,8 +362,9 @@ function packIm2colT8(
   let cc = c;
   const lanes = laneScratch;
   for (let l = 0; l < 8; l++) {
-    store<i32>(lanes + l * 12, cc * HW);
-    store<i32>(lanes + l * 12, kh * dh - pt, 4);
+    store<i32>(lanes + l * 12, l < cols ? cc * HW : 0);
+    // A lane past the last column gets a row offset that is never inside the image: it packs zeros.
+    store<i32>(lanes + l * 12, l < cols ? kh * dh - pt : i32.MIN_VALUE >> 1, 4);
     store<i32>(lanes + l * 12, kw * dw - pl, 8);
     if (++kw === KW) {
       kw = 0;
@@ -323,11 +393,8 @@ function packIm2colT8(
         if (inside(ih, H)) {
           if (iw >= 0 && iw + 4 <= W) {
             v = v128.load(row + ((<usize>iw) << 2));
-          } else {
-            if (inside(iw, W)) v = f32x4.replace_lane(v, 0, load<f32>(row + ((<usize>iw) << 2)));
-            if (inside(iw + 1, W)) v = f32x4.replace_lane(v, 1, load<f32>(row + ((<usize>(iw + 1)) << 2)));
-            if (inside(iw + 2, W)) v = f32x4.replace_lane(v, 2, load<f32>(row + ((<usize>(iw + 2)) << 2)));
-            if (inside(iw + 3, W)) v = f32x4.replace_lane(v, 3, load<f32>(row + ((<usize>(iw + 3)) << 2)));
+          } else if (iw > -4 && iw < W) {
+            v = maskedRun(row, iw, 0, 0, 4, W);
           }
         }
         v128.store(stage + l * 16, v);

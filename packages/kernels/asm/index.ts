@@ -1,8 +1,11 @@
 /**
- * @file Entry point of the wasm module: `work(desc, thread)` is the one function every thread (the main
- * thread and each worker) calls for a job. Threads claim tiles from the descriptor's counter with an
- * atomic add until none is left, so fast threads take more tiles and no thread waits for a slow one
- * mid-job. Each thread gets its own scratch region, `D_SCRATCH + thread * D_SCRATCH_BYTES`.
+ * @file Entry point of the wasm module: `work(seq, thread)` is the one function every thread (the main
+ * thread and each worker) calls for job number `seq`. Threads claim tiles with a compare-and-swap on the
+ * control block's claim word (job number in the high half, next tile in the low half) until none is
+ * left, so fast threads take more tiles, no thread waits for a slow one mid-job, and a worker that wakes
+ * after its job is over finds a different job number and claims nothing. Every finished tile is counted
+ * in CTL_FINISHED; the thread that finishes the last one wakes the main thread. Each thread gets its own
+ * scratch region, `D_SCRATCH + thread * D_SCRATCH_BYTES`.
  *
  * The module keeps no mutable state in linear memory: per-tile state lives in wasm globals, which each
  * thread's instance has its own copy of. Its only data segments are the constant tables of the standard
@@ -13,11 +16,15 @@ import { convDxTile, sumPartialsTile } from './conv';
 import { binaryTile, unaryTile } from './elementwise';
 import { gemmTile, ld } from './gemm';
 import {
+  CTL_BASE,
+  CTL_CLAIM,
+  CTL_DESC,
+  CTL_FINISHED,
+  CTL_HELPED,
+  CTL_TILES,
   D_KIND,
-  D_NEXT,
   D_SCRATCH,
   D_SCRATCH_BYTES,
-  D_TILES,
   JOB_AVGPOOL,
   JOB_AVGPOOL_BACK,
   JOB_BINARY,
@@ -32,14 +39,25 @@ import {
 import { avgPoolBackTile, avgPoolTile, maxPoolTile } from './pool';
 import { reduceTile, softmaxTile } from './reduce';
 
-/** Runs tiles of the job at `desc` until the job has none left; `thread` picks the scratch region. */
-export function work(desc: usize, thread: i32): void {
-  const kind = ld(desc, D_KIND);
-  const tiles = ld(desc, D_TILES);
-  const scratch = <usize>ld(desc, D_SCRATCH) + <usize>thread * <usize>ld(desc, D_SCRATCH_BYTES);
+const CLAIM: usize = <usize>(CTL_BASE + CTL_CLAIM * 4);
+const FINISHED: usize = <usize>(CTL_BASE + CTL_FINISHED * 4);
+
+/** Runs tiles of job `seq` (descriptor at CTL_DESC) until it has none left; `thread` picks the scratch. */
+export function work(seq: i32, thread: i32): void {
   for (;;) {
-    const t = atomic.add<i32>(desc + ((<usize>D_NEXT) << 2), 1);
+    const w = atomic.load<i64>(CLAIM);
+    if (<i32>(w >>> 32) !== seq) return;
+    // The tile count and descriptor are trusted only once the claim below succeeds. The main thread
+    // publishes a job by writing the new job number first, then these, then tile 0: so if the word
+    // still holds `w` at the claim, no later job had started and these values are job `seq`'s; with
+    // t < tiles, that job was still running, its descriptor intact.
+    const tiles = atomic.load<i32>(<usize>(CTL_BASE + CTL_TILES * 4));
+    const desc = <usize>atomic.load<i32>(<usize>(CTL_BASE + CTL_DESC * 4));
+    const t = <i32>w;
     if (t >= tiles) return;
+    if (atomic.cmpxchg<i64>(CLAIM, w, w + 1) !== w) continue;
+    const kind = ld(desc, D_KIND);
+    const scratch = <usize>ld(desc, D_SCRATCH) + <usize>thread * <usize>ld(desc, D_SCRATCH_BYTES);
     if (kind === JOB_GEMM) gemmTile(desc, t, scratch);
     else if (kind === JOB_CONV_DX) convDxTile(desc, t, scratch);
     else if (kind === JOB_SUM_PARTIALS) sumPartialsTile(desc, t);
@@ -51,6 +69,12 @@ export function work(desc: usize, thread: i32): void {
     else if (kind === JOB_AVGPOOL) avgPoolTile(desc, t);
     else if (kind === JOB_AVGPOOL_BACK) avgPoolBackTile(desc, t);
     else unreachable();
+    if (thread === 0) {
+      atomic.add<i32>(FINISHED, 1);
+    } else {
+      atomic.add<i32>(<usize>(CTL_BASE + CTL_HELPED * 4), 1);
+      if (atomic.add<i32>(FINISHED, 1) === tiles - 1) atomic.notify(FINISHED, 1);
+    }
   }
 }
 

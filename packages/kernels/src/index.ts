@@ -32,7 +32,7 @@ export {
   stridesOf,
   windowOutSize,
 } from './shape.js';
-export { type BackendOptions, backendNames, createBackend } from './select.js';
+export { type BackendOptions, backendNames, createBackend, defaultBackendName } from './select.js';
 export {
   createGpujsBackend,
   GPUJS_MODES,

@@ -6,6 +6,7 @@ import type { Backend, BackendName } from './backend.js';
 import { createGpujsBackend, parseGpujsMode } from './gpujs/index.js';
 import { reference } from './reference/index.js';
 import { createWasmBackend } from './wasm/index.js';
+import { wasmThreadsWork } from './wasm/probe.js';
 
 /** Options understood by `createBackend`; each backend reads its own. */
 export type BackendOptions = {
@@ -32,4 +33,16 @@ export function createBackend(name: string, options: BackendOptions = {}): Backe
     throw new Error(`createBackend: unknown or unavailable backend '${name}'; available: ${backendNames().join(', ')}`);
   }
   return make(options);
+}
+
+/**
+ * The backend to use when the user names none: `'wasm'` where WebAssembly SIMD, shared memory and
+ * worker threads all work (Node), else `'reference'`. The answer is probed once and cached. GPU modes are
+ * never picked here: they are opt-in by name (`'gpujs'`).
+ *
+ * @example
+ * const backend = createBackend(defaultBackendName()); // wasm in Node, reference elsewhere
+ */
+export function defaultBackendName(): BackendName {
+  return wasmThreadsWork() ? 'wasm' : 'reference';
 }

@@ -36,6 +36,12 @@ it('the tiny-tile configuration really runs jobs on both threads', () => {
     b.kernels.matmul(x, x, false, false);
     expect(b.stats().readyWorkers).toBe(1);
     expect(b.stats().parallelJobs).toBe(1);
+    // The worker claims tiles unless the OS keeps it off the CPU for a whole job (a busy machine): jobs
+    // of a few milliseconds each, for up to 10 s, settle it.
+    const big = b.upload(new Float32Array(256 * 256).fill(1), [256, 256]);
+    const deadline = Date.now() + 10_000;
+    while (b.stats().helperTiles === 0 && Date.now() < deadline) b.kernels.matmul(big, big, false, false);
+    expect(b.stats().helperTiles).toBeGreaterThan(0);
   } finally {
     b.destroy();
   }

@@ -13,7 +13,13 @@ import { tapenetLenet } from './lenet.js';
 /** Option sets tried per backend name; names not listed are created once with default options. */
 const VARIANTS: { readonly [name: string]: readonly BackendOptions[] } = {
   gpujs: [{ mode: 'cpu' }, { mode: 'webasm' }, { mode: 'headlessgl' }],
+  // The default (every available core) and one thread, the figure the issue asks for next to it.
+  wasm: [{}, { threads: 1 }],
 };
+
+/** Column id suffix for an option set: the gpu.js mode, or the wasm thread count when it is not the default. */
+const suffix = (opts: BackendOptions): string =>
+  opts.mode !== undefined ? `/${opts.mode}` : opts.threads !== undefined ? `/${opts.threads}t` : '';
 
 const shortError = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
 
@@ -71,7 +77,7 @@ export function tapenetImpls(): { impls: Impl[]; unavailable: Unavailable[]; bac
   const unavailable: Unavailable[] = [];
   for (const name of backendNames()) {
     for (const opts of VARIANTS[name] ?? [{}]) {
-      const id = `tapenet:${name}${opts.mode ? `/${opts.mode}` : ''}`;
+      const id = `tapenet:${name}${suffix(opts)}`;
       let backend: Backend;
       try {
         backend = createBackend(name, opts);

@@ -58,6 +58,8 @@ export interface WasmStats {
   /** Jobs run in wasm, and how many of them used more than one thread. */
   readonly jobs: number;
   readonly parallelJobs: number;
+  /** Tiles run by worker threads rather than the calling thread. */
+  readonly helperTiles: number;
   /** Bytes of wasm memory (grows to the largest call so far, then stays). */
   readonly memoryBytes: number;
   /** Workers started and listening. */
@@ -153,7 +155,12 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     read: (x) => x.data.slice(),
     dispose: () => {},
     kernels: kernelsFor(ctx),
-    stats: () => ({ ...rt.stats, memoryBytes: rt.memoryBytes, readyWorkers: rt.readyWorkers() }),
+    stats: () => ({
+      ...rt.stats,
+      helperTiles: rt.helperTiles,
+      memoryBytes: rt.memoryBytes,
+      readyWorkers: rt.readyWorkers(),
+    }),
     destroy: () => rt.destroy(),
   };
 }

@@ -4,9 +4,8 @@
  * AssemblyScript, so it holds only `export const NAME = <integer literal>;` lines (AssemblyScript makes
  * those i32 compile-time constants).
  *
- * A job descriptor is a run of i32 slots written by JS. Slots 0-4 are the same for every job (kind, the
- * tile counter that threads claim tiles from, the tile count, and each thread's scratch space); the rest
- * depend on the kind. Pointers are byte offsets into the one linear memory; strides count elements.
+ * A job descriptor is a run of i32 slots written by JS. Slots 0-4 are the same for every job (kind, an
+ * unused slot, the tile count, and each thread's scratch space); the rest depend on the kind. Pointers are byte offsets into the one linear memory; strides count elements.
  */
 
 // Memory map: the control block the thread pool synchronises on sits below the static data (the
@@ -16,13 +15,22 @@ export const CTL_WORDS = 80;
 export const DATA_BASE = 2048;
 
 // Control block slots (i32 index from CTL_BASE). Worker w (1-based) sets slot CTL_READY + w to 1 once it
-// listens, then waits on slot CTL_JOB + w, where the main thread posts a new sequence number for each job
-// that worker takes part in.
+// listens, then waits on slot CTL_JOB + w, where the main thread posts the job's sequence number for each
+// job that worker is asked to help with. Tiles are claimed from CTL_CLAIM, one i64 (8-byte aligned) whose
+// low word counts claimed tiles and whose high word is the sequence number of the job they belong to, so
+// a worker that wakes late can never claim a tile of a later job. CTL_TILES is the current job's tile
+// count (read from here, never from a descriptor that a finished job's arena may already reuse).
+// CTL_FINISHED counts finished tiles: the main thread waits for that count, never for workers that found
+// no tile left.
 export const CTL_DESC = 0;
-export const CTL_DONE = 1;
+export const CTL_FINISHED = 1;
 export const CTL_ERROR = 2;
 export const CTL_QUIT = 3;
 export const CTL_SEQ = 4;
+export const CTL_CLAIM = 6;
+export const CTL_TILES = 5;
+/** Tiles run by workers (not the main thread) since the start, for tests and stats. */
+export const CTL_HELPED = 8;
 export const CTL_JOB = 16;
 export const CTL_READY = 48;
 /** The main thread plus at most 31 workers. */
@@ -48,7 +56,7 @@ export const JOB_AVGPOOL_BACK = 10;
 
 // Header slots of every descriptor.
 export const D_KIND = 0;
-export const D_NEXT = 1;
+// Slot 1 is unused (tiles are claimed from the control block's CTL_CLAIM).
 export const D_TILES = 2;
 export const D_SCRATCH = 3;
 export const D_SCRATCH_BYTES = 4;

@@ -8,12 +8,24 @@
  * buffer is reused. Compilation is synchronous (`new WebAssembly.Module`), so creating a backend is too.
  */
 import { WASM_SHARED, WASM_SINGLE } from './binary.generated.js';
-import { D_KIND, D_NEXT, D_SCRATCH, D_SCRATCH_BYTES, D_TILES } from './layout.js';
+import {
+  CTL_BASE,
+  CTL_CLAIM,
+  CTL_DESC,
+  CTL_ERROR,
+  CTL_FINISHED,
+  CTL_HELPED,
+  CTL_TILES,
+  D_KIND,
+  D_SCRATCH,
+  D_SCRATCH_BYTES,
+  D_TILES,
+} from './layout.js';
 import { ThreadPool } from './threads.js';
 import { type WasmMemory, type WasmModule, wasmApi } from './wasm-api.js';
 
 interface Exports {
-  work(desc: number, thread: number): void;
+  work(seq: number, thread: number): void;
   heapBase(): number;
 }
 
@@ -21,7 +33,7 @@ const PAGE = 65536;
 const MAX_PAGES = 65536;
 
 /** base64 → bytes without Buffer or atob assumptions beyond the platform's `atob`/Buffer. */
-function decode(b64: string): Uint8Array {
+export function decode(b64: string): Uint8Array {
   const buf = (globalThis as { Buffer?: { from(s: string, enc: string): Uint8Array } }).Buffer;
   if (buf !== undefined) return new Uint8Array(buf.from(b64, 'base64'));
   const bin = (globalThis as unknown as { atob(s: string): string }).atob(b64);
@@ -74,6 +86,8 @@ export class Runtime {
   private i32: Int32Array<ArrayBufferLike> = new Int32Array(0);
   private view: ArrayBufferLike | undefined;
   private destroyed = false;
+  /** Number of the last job published (the high word of the claim word). */
+  private seq = 0;
   /** Number of jobs run, and how many of them woke at least one worker (for tests and benchmarks). */
   readonly stats = { jobs: 0, parallelJobs: 0 };
 
@@ -119,6 +133,11 @@ export class Runtime {
     }
     this.top = end;
     return p;
+  }
+
+  /** Tiles that workers (not the calling thread) have run since the backend was created. */
+  get helperTiles(): number {
+    return Atomics.load(this.heapI32(), (CTL_BASE >>> 2) + CTL_HELPED);
   }
 
   /** Bytes the memory holds now (grows only). */
@@ -190,17 +209,35 @@ export class Runtime {
     // Every thread index may be picked (a worker that is not ready yet is skipped for the next one).
     const scratch = this.alloc(per * (useful > 1 ? this.threads : 1), 64);
     this.set(d, D_KIND, kind);
-    this.set(d, D_NEXT, 0);
     this.set(d, D_TILES, tiles);
     this.set(d, D_SCRATCH, scratch);
     this.set(d, D_SCRATCH_BYTES, per);
     this.stats.jobs++;
+    const seq = this.publish(d, tiles);
     if (this.pool === undefined || useful <= 1) {
-      this.exports.work(d, 0);
+      this.exports.work(seq, 0);
       return;
     }
     this.stats.parallelJobs++;
-    this.pool.run(this.exports.work, d, useful - 1);
+    this.pool.run(this.exports.work, seq, useful - 1, tiles);
+  }
+
+  /**
+   * Makes the job at `d` (of `tiles` tiles) the current one and returns its number. Order matters: first
+   * the claim word's high half (the new number, so late workers of earlier jobs can claim nothing from
+   * here on), then the descriptor, tile count and counters, and last the low half (tile 0).
+   */
+  private publish(d: number, tiles: number): number {
+    this.seq = (this.seq + 1) & 0x7fffffff;
+    const c = this.heapI32();
+    const base = CTL_BASE >>> 2;
+    Atomics.store(c, base + CTL_CLAIM + 1, this.seq);
+    Atomics.store(c, base + CTL_DESC, d);
+    Atomics.store(c, base + CTL_TILES, tiles);
+    Atomics.store(c, base + CTL_FINISHED, 0);
+    Atomics.store(c, base + CTL_ERROR, 0);
+    Atomics.store(c, base + CTL_CLAIM, 0);
+    return this.seq;
   }
 
   /** Stops the workers; later jobs throw. */

@@ -3,12 +3,14 @@
  * the module's one WebAssembly.Memory with the main thread and run jobs with it, synchronised with
  * Atomics on the control block at CTL_BASE.
  *
- * The main thread always takes part: `run` posts the job to idle ready workers, calls `work` itself, then
- * waits until every worker it posted to has counted itself done. Workers that are still starting are
- * simply not asked (a job never waits for a worker to boot). Workers are unref'd, so an idle pool never
- * keeps Node alive, and `destroy()` stops them.
+ * The main thread always takes part: `run` posts the job's number to ready workers, calls `work` itself,
+ * then waits until every tile is finished. It never waits for a worker that found no tile left (one that
+ * the OS had not scheduled yet on a busy machine, say): such a worker sees a newer job number in the
+ * claim word and goes back to sleep. Workers that are still starting are simply not asked (a job never
+ * waits for a worker to boot). Workers are unref'd, so an idle pool never keeps Node alive, and
+ * `destroy()` stops them.
  */
-import { CTL_BASE, CTL_DESC, CTL_DONE, CTL_ERROR, CTL_JOB, CTL_QUIT, CTL_READY, CTL_SEQ, CTL_WORDS } from './layout.js';
+import { CTL_BASE, CTL_ERROR, CTL_FINISHED, CTL_JOB, CTL_QUIT, CTL_READY, CTL_SEQ, CTL_WORDS } from './layout.js';
 import type { WasmMemory, WasmModule } from './wasm-api.js';
 import { WORKER_SOURCE, type WorkerInit } from './worker-source.js';
 
@@ -110,45 +112,38 @@ export class ThreadPool {
   }
 
   /**
-   * Runs the job at `desc` on the main thread and up to `helpers` ready workers; returns when all are
-   * done. `work` is the main thread's instance export.
+   * Runs job `seq` (already published in the control block, see `Runtime.run`) on the main thread and up
+   * to `helpers` ready workers; returns when all `tiles` tiles are finished. `work` is the main thread's
+   * instance export.
    */
-  run(work: (desc: number, thread: number) => void, desc: number, helpers: number): void {
+  run(work: (seq: number, thread: number) => void, seq: number, helpers: number, tiles: number): void {
     if (this.destroyed) throw new Error('wasm backend: used after destroy()');
     if (this.failure !== undefined) throw new Error(`wasm backend: a worker failed: ${this.failure.message}`);
     const c = this.ctl;
     let posted = 0;
-    if (helpers > 0) {
-      Atomics.store(c, CTL_DESC, desc);
-      Atomics.store(c, CTL_DONE, 0);
-      Atomics.store(c, CTL_ERROR, 0);
-      const seq = Atomics.add(c, CTL_SEQ, 1) + 1;
-      for (let w = 1; w <= this.workers.length && posted < helpers; w++) {
-        if (Atomics.load(c, CTL_READY + w) === 0) continue;
-        Atomics.store(c, CTL_JOB + w, seq);
-        Atomics.notify(c, CTL_JOB + w);
-        posted++;
-      }
+    for (let w = 1; w <= this.workers.length && posted < helpers; w++) {
+      if (Atomics.load(c, CTL_READY + w) === 0) continue;
+      Atomics.store(c, CTL_JOB + w, seq);
+      Atomics.notify(c, CTL_JOB + w);
+      posted++;
     }
-    try {
-      work(desc, 0);
-    } finally {
-      this.waitDone(posted);
-    }
-    if (posted > 0 && Atomics.load(c, CTL_ERROR) !== 0) throw new Error('wasm backend: a worker trapped');
+    work(seq, 0);
+    this.waitFinished(tiles);
+    if (Atomics.load(c, CTL_ERROR) !== 0) throw new Error('wasm backend: a worker trapped');
   }
 
   /**
-   * Spins, then (where allowed) sleeps, until `count` workers have counted themselves done. The spin
-   * (about 0.1 ms) covers most jobs' tails: waking from Atomics.wait costs tens of microseconds.
+   * Spins, then (where allowed) sleeps, until `tiles` tiles are finished: the main thread has claimed the
+   * last tile already, so only tiles that workers are running now remain. The worker that finishes the
+   * last one wakes a sleeping main thread; the spin (about 0.1 ms) covers most jobs' tails.
    */
-  private waitDone(count: number): void {
+  private waitFinished(tiles: number): void {
     const c = this.ctl;
     let spins = 0;
     for (;;) {
-      const done = Atomics.load(c, CTL_DONE);
-      if (done >= count) return;
-      if (this.blocking && ++spins > 50_000) Atomics.wait(c, CTL_DONE, done, 50);
+      const done = Atomics.load(c, CTL_FINISHED);
+      if (done >= tiles) return;
+      if (this.blocking && ++spins > 50_000) Atomics.wait(c, CTL_FINISHED, done, 5);
     }
   }
 

@@ -5,12 +5,14 @@
  * bundlers would have to find.
  *
  * A worker instantiates the shared module on the shared memory, marks itself ready, then loops: wait until
- * the main thread posts a new sequence number in its job slot, run `work(desc, index)` (which claims tiles
- * until the job has none left), count itself done, and wake the main thread. It spins briefly before
- * sleeping in `Atomics.wait`, since jobs of one training step arrive microseconds apart.
+ * the main thread posts a new job number in its job slot, then run `work(seq, index)`, which claims tiles
+ * of that job until none is left (and claims nothing when the job is already over). It spins briefly
+ * before sleeping in `Atomics.wait`, since jobs of one training step arrive microseconds apart. A trap
+ * inside a tile is reported in CTL_ERROR and that tile counted as finished, so the main thread never
+ * waits for it forever.
  */
 import type { WasmMemory, WasmModule } from './wasm-api.js';
-import { CTL_BASE, CTL_DESC, CTL_DONE, CTL_ERROR, CTL_JOB, CTL_QUIT, CTL_READY, CTL_WORDS } from './layout.js';
+import { CTL_BASE, CTL_ERROR, CTL_FINISHED, CTL_JOB, CTL_QUIT, CTL_READY, CTL_WORDS } from './layout.js';
 
 /** What a worker needs to start: the compiled module, the shared memory and its 1-based index. */
 export interface WorkerInit {
@@ -40,12 +42,13 @@ function start(init) {
     seen = Atomics.load(c, slot);
     if (Atomics.load(c, ${CTL_QUIT}) !== 0) return;
     try {
-      work(Atomics.load(c, ${CTL_DESC}), init.index);
+      work(seen, init.index);
     } catch (e) {
+      if (typeof console === "object") console.error("tapenet-wasm worker trap:", e && e.stack);
       Atomics.store(c, ${CTL_ERROR}, 1);
+      Atomics.add(c, ${CTL_FINISHED}, 1);
+      Atomics.notify(c, ${CTL_FINISHED});
     }
-    Atomics.add(c, ${CTL_DONE}, 1);
-    Atomics.notify(c, ${CTL_DONE});
   }
 }
 // Node: the eval'd source runs as CommonJS or, when the process was started with --input-type=module
