@@ -56,3 +56,10 @@ export async function modelRunner(
     },
   };
 }
+
+/**
+ * The error a peer gives for a zoo-model row: the model comes from @tapenet/zoo, and apps/bench has no
+ * port of it for that library (only LeNet-5 is ported to every peer).
+ */
+export const noZooPort = (model: string, peer: string): string =>
+  `no ${model} port: apps/bench has no ${model} written for ${peer} (the row's model comes from @tapenet/zoo, which only tapenet runs)`;

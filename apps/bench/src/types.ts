@@ -26,6 +26,9 @@ export type PoolShape = {
   readonly k: number;
 };
 
+/** The zoo models that have a training-step row. */
+export type ZooStepModel = 'resnet18-cifar' | 'vgg11-cifar';
+
 /** What a workload computes; each implementation maps this onto its own API. */
 export type WorkloadSpec =
   | { readonly kind: 'matmul'; readonly m: number; readonly k: number; readonly n: number }
@@ -33,6 +36,18 @@ export type WorkloadSpec =
   | { readonly kind: 'pool'; readonly pass: Pass; readonly shape: PoolShape }
   | { readonly kind: 'lenet-step'; readonly batch: number }
   | { readonly kind: 'mnist-epoch'; readonly batch: number; readonly images: number }
+  | {
+      readonly kind: 'zoo-step';
+      /** The @tapenet/zoo registry name. */
+      readonly model: ZooStepModel;
+      /** The model's name in the report, e.g. 'ResNet-18-CIFAR'. */
+      readonly name: string;
+      readonly batch: number;
+      /** Channel-width multiplier: 1 is the registry model; the smoke scale builds a narrow copy. */
+      readonly width: number;
+      /** One step that runs longer than this stops at its next kernel call and the cell reports a timeout. */
+      readonly timeoutMs: number;
+    }
   | { readonly kind: 'pending'; readonly reason: string };
 
 export type Unit = 'GFLOP/s' | 'img/s';

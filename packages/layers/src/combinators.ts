@@ -2,13 +2,15 @@
  * @file Combinators (stax-style): serial (params as an array, indices as torch.nn.Sequential), named
  * (params as a record), parallel, fanOut, fanInSum, fanInConcat, residual. Child i receives the key
  * `foldIn(key, i)` in `init` and `foldIn(ctx.key, i)` in `apply`, so randomness is deterministic and
- * independent per child. A `ShapeError` from a child is re-thrown with the child's path.
+ * independent per child. A `ShapeError` from a child is re-thrown with the child's path. Each combinator
+ * lists its layers as `children` (named as their params), and reports their outputs to `ctx.tap`.
  */
 import { add, concat, fmt, foldIn, type Key, type Shape, type Tensor } from '@tapenet/autodiff';
-import { childCtx, EMPTY, LayerError, list, one, single, within } from './internal.js';
+import { applyChild, EMPTY, LayerError, list, one, single, within } from './internal.js';
 import type {
   Acts,
   AnyLayer,
+  Child,
   ChildInfo,
   Ctx,
   Empty,
@@ -34,7 +36,7 @@ export type NamedParams<R extends Record<string, AnyLayer>> = { readonly [K in k
 /** The state of a named chain: one entry per name. */
 export type NamedState<R extends Record<string, AnyLayer>> = { readonly [K in keyof R]: StateOf<R[K]> };
 
-type Entry = readonly [name: string, layer: AnyLayer];
+type Entry = Child;
 type Shapes = Shape | readonly Shape[];
 
 /** Shape inference along a chain of named layers. */
@@ -78,7 +80,7 @@ function applyChain(
   let y = x;
   const next: unknown[] = [];
   entries.forEach(([name, layer], i) => {
-    const r = within(name, () => layer.apply(params[i], state[i], y, childCtx(ctx, i)));
+    const r = applyChild(name, i, layer, params[i], state[i], y, ctx);
     y = r.y;
     next.push(r.state);
   });
@@ -106,6 +108,7 @@ export function serial<const L extends Chain>(
     },
     init: (key, inShape, opts) => initChain(entries, key, inShape, opts) as never,
     apply: (params, state, x, ctx) => applyChain(entries, params, state, x, ctx) as never,
+    children: entries,
   };
 }
 
@@ -153,6 +156,7 @@ export function named<const R extends Record<string, AnyLayer>>(layers: R): Laye
       );
       return { y: r.y, state: toRecord(names, r.state) } as never;
     },
+    children: entries,
   };
 }
 
@@ -209,9 +213,10 @@ export function parallel<const L extends readonly Layer<unknown, unknown>[]>(
           'input',
           `has ${xs.length} activations but there are ${layers.length} branches`,
         );
-      const rs = layers.map((l, i) => within(names[i]!, () => l.apply(params[i], state[i], xs[i]!, childCtx(ctx, i))));
+      const rs = layers.map((l, i) => applyChild(names[i]!, i, l, params[i], state[i], xs[i]!, ctx));
       return { y: rs.map((r) => r.y), state: rs.map((r) => r.state) } as never;
     },
+    children: layers.map((l, i): Child => [names[i]!, l]),
   };
 }
 

@@ -36,6 +36,7 @@ export { dropout } from './dropout.js';
 export * as F from './functional.js';
 export { type Padding, type Window, windowOf } from './geometry.js';
 export * as initializers from './init.js';
+export { forwardTo, type IntermediatesOptions, intermediates, layerPaths } from './intermediates.js';
 export {
   constant,
   type FanMode,
@@ -89,6 +90,7 @@ export type {
   Acts,
   AnyLayer,
   Applied,
+  Child,
   ChildInfo,
   Ctx,
   Empty,
@@ -102,4 +104,5 @@ export type {
   ShapeOf,
   ShapeTree,
   StateOf,
+  Tap,
 } from './types.js';

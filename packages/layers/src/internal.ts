@@ -1,6 +1,6 @@
 /** @file Helpers shared by the layer files: errors, shape arithmetic, contexts, parameterless layers. */
 import { fmt, foldIn, ShapeError, type Shape, type Tensor } from '@tapenet/autodiff';
-import type { Acts, Ctx, Empty, Layer, LayerInfo, ShapeOf } from './types.js';
+import type { Acts, AnyLayer, Applied, Ctx, Empty, Layer, LayerInfo, ShapeOf } from './types.js';
 
 /** The params and state of a parameterless layer. */
 export const EMPTY: Empty = Object.freeze({});
@@ -63,9 +63,39 @@ export function list(layer: string, inShape: Shape | readonly Shape[]): readonly
 export const windowOut = (n: number, k: number, stride: number, padTotal: number, dilation = 1): number =>
   Math.floor((n + padTotal - dilation * (k - 1) - 1) / stride) + 1;
 
-/** The context handed to child `i`: the same mode, and the key folded with `i` (if there is one). */
-export const childCtx = (ctx: Ctx, i: number): Ctx =>
-  ctx.key === undefined ? { train: ctx.train } : { train: ctx.train, key: foldIn(ctx.key, i) };
+/**
+ * The context handed to child `i`: the same mode, the key folded with `i` (if there is one) and the tap
+ * (if there is one) with `name.` prefixed to the paths it reports; without `name` the tap is passed on
+ * unchanged (the child's children then count as the parent's own, as `residual`'s main branch).
+ */
+export function childCtx(ctx: Ctx, i: number, name?: string): Ctx {
+  const base: Ctx = ctx.key === undefined ? { train: ctx.train } : { train: ctx.train, key: foldIn(ctx.key, i) };
+  const tap = ctx.tap;
+  if (tap === undefined) return base;
+  return { ...base, tap: name === undefined ? tap : (path, y) => tap(`${name}.${path}`, y) };
+}
+
+/** `ctx` without its tap, for a layer that is not one of the children (so it reports nothing). */
+export const untapped = (ctx: Ctx): Ctx =>
+  ctx.key === undefined ? { train: ctx.train } : { train: ctx.train, key: ctx.key };
+
+/**
+ * Runs child `i` of a combinator, named `name`: with `childCtx(ctx, i, name)`, a `ShapeError` re-thrown
+ * with the child's path, and its output reported to `ctx.tap` under `name`.
+ */
+export function applyChild(
+  name: string,
+  i: number,
+  layer: AnyLayer,
+  params: unknown,
+  state: unknown,
+  x: Acts,
+  ctx: Ctx,
+): Applied<unknown, Acts> {
+  const r = within(name, () => layer.apply(params, state, x, childCtx(ctx, i, name)));
+  ctx.tap?.(name, r.y);
+  return r;
+}
 
 /**
  * A `ShapeError` raised inside a combinator, with the path of the layer that failed:

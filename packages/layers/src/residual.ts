@@ -1,7 +1,7 @@
 /** @file residual: `y = act(main(x) + shortcut(x))`, with params named as torchvision's blocks. */
 import { add, fmt, foldIn, type Shape, type Tensor } from '@tapenet/autodiff';
-import { childCtx, EMPTY, isShapeList, LayerError, within } from './internal.js';
-import type { ChildInfo, Layer, LayerInfo, ShapeTree } from './types.js';
+import { applyChild, childCtx, EMPTY, isShapeList, LayerError, untapped, within } from './internal.js';
+import type { Child, ChildInfo, Layer, LayerInfo, ShapeTree } from './types.js';
 
 type Rec = { readonly [key: string]: unknown };
 
@@ -21,6 +21,7 @@ const sameShape = (a: Shape, b: Shape): boolean => a.length === b.length && a.ev
  * a record (build it with `named`); the block's params are main's record plus
  * `{ [shortcutName]: shortcutParams }`, so a torchvision BasicBlock gives `conv1.weight`, `bn1.weight`, …,
  * `downsample.0.weight`, `downsample.1.running_mean`. Main gets `foldIn(key, 0)`, the shortcut `foldIn(key, 1)`.
+ * Its `children` are main's children (their paths are the block's own, as their params) and the shortcut.
  * @example
  * residual(named({ conv1: conv2d({ out: 8, kernel: 3, stride: 2, padding: 1, bias: false }), bn1: batchNorm() }),
  *   serial(conv2d({ out: 8, kernel: 1, stride: 2, bias: false }), batchNorm()), { activation: relu })
@@ -74,6 +75,12 @@ export function residual(
       children,
     };
   };
+  // main's children sit at the block's level, as their params do; a main without children is 'main'
+  const flat = main.children !== undefined;
+  const children: Child[] = [
+    ...(main.children ?? [['main', main] as const]),
+    ...(shortcut ? [[name, shortcut] as const] : []),
+  ];
   const split = (t: Rec): { m: Rec; s: unknown } => {
     if (shortcut === undefined) return { m: t, s: undefined };
     const { [name]: s, ...m } = t;
@@ -94,11 +101,14 @@ export function residual(
     apply: (params, state, x, ctx) => {
       const p = split(params);
       const st = split(state);
-      const m = within('main', () => main.apply(p.m, st.m, x, childCtx(ctx, 0)));
-      const s = shortcut === undefined ? undefined : within(name, () => shortcut.apply(p.s, st.s, x, childCtx(ctx, 1)));
-      const sum = add(m.y, s?.y ?? x);
-      const y: Tensor = act === undefined ? sum : act.apply(EMPTY, EMPTY, sum, ctx).y;
+      const m = flat
+        ? within('main', () => main.apply(p.m, st.m, x, childCtx(ctx, 0)))
+        : applyChild('main', 0, main, p.m, st.m, x, ctx);
+      const s = shortcut === undefined ? undefined : applyChild(name, 1, shortcut, p.s, st.s, x, ctx);
+      const sum = add(m.y as Tensor, (s?.y as Tensor | undefined) ?? x);
+      const y: Tensor = act === undefined ? sum : act.apply(EMPTY, EMPTY, sum, untapped(ctx)).y;
       return { y, state: merge(m.state, s?.state, 'state') };
     },
+    children,
   };
 }

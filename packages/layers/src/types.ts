@@ -13,8 +13,18 @@ export type ShapeOf<A extends Acts> = A extends Tensor ? Shape : readonly Shape[
 /** A record with no entries: the params or state of a layer that has none. */
 export type Empty = { readonly [key: string]: never };
 
-/** Options of one forward pass. `key` is needed in training mode by layers that sample (dropout). */
-export type Ctx = { readonly train: boolean; readonly key?: Key };
+/**
+ * An observer of one forward pass: combinators call it with each child's output and the child's dotted
+ * path (`layer1.0.conv1`, the same path as its params), in the order they compute them. `intermediates`
+ * passes one; a tap must not change anything (the forward pass is the same with or without it).
+ */
+export type Tap = (path: string, y: Acts) => void;
+
+/**
+ * Options of one forward pass. `key` is needed in training mode by layers that sample (dropout); `tap`
+ * observes the outputs of the children of combinators (see `Tap`).
+ */
+export type Ctx = { readonly train: boolean; readonly key?: Key; readonly tap?: Tap };
 
 /** Options of `init`. */
 export type InitOptions = { readonly dtype?: FloatDType };
@@ -65,7 +75,16 @@ export interface Layer<P = Empty, S = Empty, I extends Acts = Tensor, O extends 
   init(key: Key, inShape: ShapeOf<I>, opts?: InitOptions): Initialized<P, S, O>;
   /** The forward pass on a batch. */
   apply(params: P, state: S, x: I, ctx: Ctx): Applied<S, O>;
+  /**
+   * The layers a combinator is built from, in the order `apply` runs them, each named by its key in the
+   * combinator's params (`serial`: `'0'`, `'1'`, ...; `named`: your names). Absent for leaf layers. A
+   * wrapper that forwards `apply` to one layer should pass its `children` on (and `ctx` unchanged).
+   */
+  readonly children?: readonly Child[];
 }
+
+/** A child of a combinator: its name (its key in the params, and the last part of its path) and the layer. */
+export type Child = readonly [name: string, layer: AnyLayer];
 
 /** Any layer (for combinator signatures; method parameters are checked bivariantly, so every layer fits). */
 export type AnyLayer = Layer<unknown, unknown, Acts, Acts>;

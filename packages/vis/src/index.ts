@@ -1,6 +1,7 @@
 /**
  * @file Public surface of @tapenet/vis: PNG pictures of networks (filters, feature maps, activation
- * maximisation, deep dream), classic hand-set filters with edge handling, and training charts.
+ * maximisation, deep dream), classic hand-set filters with edge handling, and training charts. The
+ * activations of any layer of any model come from `forwardTo` / `intermediates` of @tapenet/layers.
  */
 export {
   blues,
@@ -57,7 +58,6 @@ export {
 } from './maximize.js';
 export { decodePng, encodePng, writePngAtomic } from './png.js';
 export { BLACK, Canvas, PALETTE, type Raster, type Rgb, WHITE } from './raster.js';
-export { activations, forwardTo, type Stages, stageNames } from './stages.js';
 export { formatTick, niceTicks, type Ticks } from './ticks.js';
 export {
   type FeatureMapOptions,
@@ -67,4 +67,3 @@ export {
   renderFeatureMaps,
   renderFilters,
 } from './weights.js';
-export { ZOO_STAGE_MODELS, type ZooStagesOptions, zooStages } from './zoo-stages.js';

@@ -1,20 +1,18 @@
 /** @file Activation maximisation and deep dream raise their objectives; roll is a wrap-around shift. */
 import { fc, test } from '@fast-check/vitest';
 import { key, mean, random, square, tensor } from '@tapenet/autodiff';
-import { conv2d, dense, flatten, named, relu } from '@tapenet/layers';
+import { conv2d, dense, flatten, forwardTo, named, relu, residual } from '@tapenet/layers';
 import { describe, expect, it } from 'vitest';
 import { ascend, channelMean, dream, maximizeActivation, roll } from './maximize.js';
-import { forwardTo } from './stages.js';
 
-const stages = { conv: conv2d({ out: 4, kernel: 3 }), act: relu, flatten, fc: dense(3) };
-const model = named(stages);
+const model = named({ conv: conv2d({ out: 4, kernel: 3 }), act: relu, flatten, fc: dense(3) });
 
 describe('maximizeActivation', () => {
   test.prop([fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 0, max: 3 })], { numRuns: 8 })(
     'raises the target channel’s mean activation at every step (no jitter or blur; the objective is convex)',
     (seed, channel) => {
       const { params, state } = model.init(key(seed), [1, 8, 8]);
-      const forward = (x: Parameters<typeof channelMean>[0]) => forwardTo(stages, params, state, x, 'act');
+      const forward = (x: Parameters<typeof channelMean>[0]) => forwardTo(model, params, state, x, 'act');
       const { history, image } = maximizeActivation({
         forward,
         channel,
@@ -34,7 +32,7 @@ describe('maximizeActivation', () => {
 
   it('with jitter and blur still ends far above where it starts, and is reproducible from its key', () => {
     const { params, state } = model.init(key(7), [1, 8, 8]);
-    const forward = (x: Parameters<typeof channelMean>[0]) => forwardTo(stages, params, state, x, 'act');
+    const forward = (x: Parameters<typeof channelMean>[0]) => forwardTo(model, params, state, x, 'act');
     const run = () =>
       maximizeActivation({
         forward,
@@ -80,10 +78,33 @@ describe('maximizeActivation', () => {
   });
 });
 
+describe('a layer nested inside the model', () => {
+  it('maximises a channel of a conv inside a residual block, reached by its dotted path', () => {
+    const net = named({
+      stem: conv2d({ out: 3, kernel: 3, padding: 1 }),
+      block: residual(named({ conv1: conv2d({ out: 3, kernel: 3, padding: 1 }), act: relu })),
+      flatten,
+      fc: dense(2),
+    });
+    const { params, state } = net.init(key(14), [1, 8, 8]);
+    const forward = (x: Parameters<typeof channelMean>[0]) => forwardTo(net, params, state, x, 'block.act');
+    const { history } = maximizeActivation({
+      forward,
+      channel: 1,
+      shape: [1, 8, 8],
+      key: key(15),
+      steps: 6,
+      jitter: 0,
+    });
+    expect(forward(random.normal(key(0), [1, 1, 8, 8])).shape).toEqual([1, 3, 8, 8]);
+    expect(history.at(-1)!).toBeGreaterThan(history[0]!);
+  });
+});
+
 describe('dream', () => {
   it('amplifies the layer’s mean squared activation starting from a real image', () => {
     const { params, state } = model.init(key(11), [1, 8, 8]);
-    const forward = (x: Parameters<typeof channelMean>[0]) => forwardTo(stages, params, state, x, 'act');
+    const forward = (x: Parameters<typeof channelMean>[0]) => forwardTo(model, params, state, x, 'act');
     const image = random.uniform(key(12), [1, 1, 8, 8]);
     const { history } = dream({ forward, image, steps: 5, jitter: 0 });
     expect(history[0]).toBeCloseTo(mean(square(forward(image))).item(), 6);

@@ -114,7 +114,10 @@ export function channelMean(act: Tensor, channel: number): Tensor {
 
 /** Options of {@link maximizeActivation}. */
 export type MaximizeOptions = AscentOptions & {
-  /** The model up to the layer of interest: image `[1, C, H, W]` → activation `[1, K, ...]`. */
+  /**
+   * The model up to the layer of interest: image `[1, C, H, W]` → activation `[1, K, ...]`, e.g.
+   * `(x) => forwardTo(model, params, state, x, 'layer1.0.conv1')` with `forwardTo` from @tapenet/layers.
+   */
   readonly forward: (x: Tensor) => Tensor;
   /** The channel (or unit) whose mean activation is raised. */
   readonly channel: number;
@@ -129,7 +132,7 @@ export type MaximizeOptions = AscentOptions & {
 /**
  * Activation maximisation: starting from keyed noise, finds an input that makes `channel` of the layer
  * fire strongly, by gradient ascent on the channel's mean activation with respect to the input.
- * @example maximizeActivation({ forward: (x) => forwardTo(stages, params, state, x, 'relu2'), channel: 3, shape: [1, 28, 28], key: key(0) })
+ * @example maximizeActivation({ forward: (x) => forwardTo(lenet, params, state, x, 'relu2'), channel: 3, shape: [1, 28, 28], key: key(0) })
  */
 export function maximizeActivation(options: MaximizeOptions): AscentResult {
   const { forward, channel, shape, key } = options;
@@ -149,7 +152,7 @@ export type DreamOptions = AscentOptions & {
 /**
  * Deep dream: amplifies whatever a layer already sees in a real image, by gradient ascent on the mean
  * squared activation of the layer (`mean(a²)`), starting from the image.
- * @example dream({ forward: (x) => forwardTo(stages, params, state, x, 'relu2'), image: digit, key: key(1) })
+ * @example dream({ forward: (x) => forwardTo(lenet, params, state, x, 'relu2'), image: digit, key: key(1) })
  */
 export function dream(options: DreamOptions): AscentResult {
   const opts: AscentOptions = { blurEvery: 0, ...options };

@@ -4,8 +4,8 @@ import { expect, it } from 'vitest';
 
 // README-EXAMPLE-START
 import { key, reshape, type Tensor, tensor } from '@tapenet/autodiff';
-import { conv2d, named, relu } from '@tapenet/layers';
-import { applyFilter, decodePng, forwardTo, maximizeActivation, verticalEdge } from './index.js';
+import { conv2d, forwardTo, named, relu } from '@tapenet/layers';
+import { applyFilter, decodePng, maximizeActivation, verticalEdge } from './index.js';
 import { renderCurves, renderFeatureMaps, renderFilters } from './index.js';
 
 // a hand-set filter: a vertical bar lights up the vertical-edge (Sobel) filter
@@ -13,10 +13,10 @@ const bar = tensor(Array.from({ length: 8 }, () => [0, 0, 0, 1, 1, 0, 0, 0]));
 const edges = applyFilter(bar, verticalEdge(), { edge: 'extend' }); // [8, 8]; 'crop' gives [6, 6]
 
 // a conv layer: its filters, its feature maps, and an input that makes channel 2 fire
-const stages = { conv: conv2d({ out: 4, kernel: 3 }), act: relu };
-const { params, state } = named(stages).init(key(0), [1, 12, 12]);
+const model = named({ conv: conv2d({ out: 4, kernel: 3 }), act: relu });
+const { params, state } = model.init(key(0), [1, 12, 12]);
 const filtersPng = renderFilters(params.conv.weight, { scale: 8 }); // PNG bytes
-const forward = (x: Tensor) => forwardTo(stages, params, state, x, 'act');
+const forward = (x: Tensor) => forwardTo(model, params, state, x, 'act'); // any layer's path, e.g. 'layer1.0.conv1'
 const mapsPng = renderFeatureMaps(forward(reshape(bar, [1, 1, 8, 8])), { scale: 4 });
 const ascent = { steps: 16, jitter: 0, blurEvery: 0 }; // no regularisers: the activation rises at every step
 const { image, history } = maximizeActivation({ forward, channel: 2, shape: [1, 12, 12], key: key(1), ...ascent });

@@ -111,7 +111,7 @@ export function featureMapsRaster(maps: Tensor, options: FeatureMapOptions = {})
 
 /**
  * PNG bytes of {@link featureMapsRaster}.
- * @example renderFeatureMaps(forwardTo(layers, params, state, digit, 'conv1'), { title: 'CONV1' })
+ * @example renderFeatureMaps(forwardTo(model, params, state, digit, 'layer1.0.conv1'), { title: 'LAYER1.0.CONV1' })
  */
 export const renderFeatureMaps = (maps: Tensor, options: FeatureMapOptions = {}): Uint8Array =>
   encodePng(featureMapsRaster(maps, options));

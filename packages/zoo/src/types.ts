@@ -82,7 +82,8 @@ export const asModel = (layer: AnyLayer): Model => layer as unknown as Model;
 
 /**
  * `layer` refusing inputs whose channel count is not `inChannels` (a `ShapeError` naming the model), so
- * a model built for RGB fails clearly on grey images. Params, state and keys are the layer's own.
+ * a model built for RGB fails clearly on grey images. Params, state, keys and `children` are the layer's
+ * own, and `ctx` reaches it unchanged, so `intermediates` sees inside the wrapped model.
  */
 export function withInChannels(model: string, inChannels: number, layer: Layer<unknown, unknown>): Model {
   const check = (inShape: Shape | readonly Shape[]): void => {
@@ -109,6 +110,7 @@ export function withInChannels(model: string, inChannels: number, layer: Layer<u
       check(x.shape.slice(1));
       return layer.apply(params, state, x, ctx);
     },
+    ...(layer.children === undefined ? {} : { children: layer.children }),
   };
   return asModel(wrapped);
 }

@@ -5,7 +5,7 @@
  */
 import type { ConvNetJs, LayerDef, ParamLayer, Trainer, Vol } from 'convnetjs';
 import { chwRowsToHwc, LENET_LR, type LenetTrainer, lenetInit, nchwToNhwc, oihwToOhwi, uniform } from '../data.js';
-import { isModelSpec, modelRunner } from '../model-runner.js';
+import { isModelSpec, modelRunner, noZooPort } from '../model-runner.js';
 import type { Impl, Output, Runner, Unavailable, WorkloadSpec } from '../types.js';
 
 const shortError = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
@@ -102,6 +102,8 @@ function prepareConvnet(cnn: ConvNetJs, spec: WorkloadSpec): Runner | Promise<Ru
       const dys = vols(cnn, nchwToNhwc(uniform(n * c * ho * wo, 7), n, c, ho, wo), n, ho, wo, c);
       return runner(() => perSample(layer, xs, spec.pass === 'fwd' ? undefined : dys));
     }
+    case 'zoo-step':
+      throw new Error(noZooPort(spec.name, 'convnetjs'));
     case 'pending':
       throw new Error(spec.reason);
   }

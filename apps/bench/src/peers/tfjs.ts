@@ -6,7 +6,7 @@
 import { dirname, join } from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import { nchwToNhwc, oihwToHwio, uniform } from '../data.js';
-import { isModelSpec, modelRunner } from '../model-runner.js';
+import { isModelSpec, modelRunner, noZooPort } from '../model-runner.js';
 import type { Impl, Output, Runner, Unavailable, WorkloadSpec } from '../types.js';
 import { tfjsLenet } from './tfjs-lenet.js';
 
@@ -70,6 +70,8 @@ async function prepareTfjs(tf: Tf, backend: string, spec: WorkloadSpec): Promise
         return [value.dataSync(), grads[0]!.dataSync()];
       });
     }
+    case 'zoo-step':
+      throw new Error(noZooPort(spec.name, `tfjs-${backend}`));
     case 'pending':
       throw new Error(spec.reason);
   }

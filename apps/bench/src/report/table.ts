@@ -22,6 +22,10 @@ export function fmtNum(v: number): string {
 export function shortError(message: string, max = 26): string {
   const kernel = /Kernel '(\w+)' not registered for backend '(\w+)'/.exec(message);
   if (kernel) return `no ${kernel[1]} kernel`;
+  const port = /^no (\S+) port:/.exec(message);
+  if (port) return `no ${port[1]} port`;
+  const timeout = /^timeout: one step took over (\d+ s)/.exec(message);
+  if (timeout) return `timeout > ${timeout[1]}`;
   return message.length > max ? `${message.slice(0, max - 1)}…` : message;
 }
 

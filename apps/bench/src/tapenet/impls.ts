@@ -9,6 +9,7 @@ import { uniform } from '../data.js';
 import { isModelSpec, modelRunner } from '../model-runner.js';
 import type { Impl, Output, Runner, Unavailable, WorkloadSpec } from '../types.js';
 import { tapenetLenet } from './lenet.js';
+import { prepareZooStep } from './zoo-step.js';
 
 /** Option sets tried per backend name; names not listed are created once with default options. */
 const VARIANTS: { readonly [name: string]: readonly BackendOptions[] } = {
@@ -65,6 +66,8 @@ export async function prepareTapenet(backend: Backend, spec: WorkloadSpec): Prom
         return [y.data(), dx.data()];
       });
     }
+    case 'zoo-step':
+      return prepareZooStep(backend, spec);
     case 'pending':
       throw new Error(spec.reason);
   }

@@ -1,4 +1,7 @@
-/** @file `tapenet visualize`: every picture from a (randomly initialised) LeNet-5 run folder, and bad arguments. */
+/**
+ * @file `tapenet visualize`: every picture from a (randomly initialised) LeNet-5 run folder, layers nested
+ * inside a CIFAR ResNet-20 by their dotted paths, and bad arguments.
+ */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { key } from '@tapenet/autodiff';
@@ -10,18 +13,25 @@ import { memoryIo, tempDir } from '../../test/helpers.js';
 import { visualizeCommand } from './visualize.js';
 
 let dir = '';
-beforeAll(async () => {
-  dir = tempDir('vis');
-  const { params, state } = zoo.get('lenet5').init(key(0), [1, 28, 28]);
-  await saveCheckpoint(join(dir, 'best.safetensors'), {
+let resnetDir = '';
+/** A run folder holding a freshly initialised zoo model `name` trained "on" MNIST. */
+async function runFolder(name: string): Promise<string> {
+  const folder = tempDir('vis');
+  const { params, state } = zoo.get(name, { numClasses: 10, inChannels: 1 }).init(key(0), [1, 28, 28]);
+  await saveCheckpoint(join(folder, 'best.safetensors'), {
     params,
     state,
     meta: {
-      model: { name: 'lenet5', config: { numClasses: 10, inChannels: 1 } },
+      model: { name, config: { numClasses: 10, inChannels: 1 } },
       epoch: 1,
       extra: { settings: { dataset: 'mnist' } },
     },
   });
+  return folder;
+}
+beforeAll(async () => {
+  dir = await runFolder('lenet5');
+  resnetDir = await runFolder('resnet20');
 });
 
 const run = async (...argv: string[]) => {
@@ -49,6 +59,20 @@ describe('tapenet visualize', () => {
     expect(r.code).toBe(0);
     expect(r.out).toBe(`wrote ${join(dir, 'vis', file)}\n`);
     expect(size(join(dir, 'vis', file))[0]).toBeGreaterThan(20);
+  });
+
+  it.each([
+    [['features', '--layer', 'layer1.0.conv1'], 'features-layer1.0.conv1.png'],
+    [['features', '--layer', 'layer3.2.bn2'], 'features-layer3.2.bn2.png'],
+    [['maximize', '--layer', 'layer2.0.conv2', '--channels', '1', '--steps', '1'], 'maximize-layer2.0.conv2.png'],
+    [['dream', '--layer', 'layer1.1', '--steps', '1'], 'dream-layer1.1.png'],
+    [['filters', '--layer', 'layer2.0.conv1'], 'filters-layer2.0.conv1.png'],
+  ])('resnet20: %j writes vis/%s', async (argv, file) => {
+    const r = await run(...argv, '--run', resnetDir);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(`wrote ${join(resnetDir, 'vis', file)}\n`);
+    expect(size(join(resnetDir, 'vis', file))[0]).toBeGreaterThan(20);
   });
 
   it('filters a PNG of your own with a custom kernel, at the documented sizes', async () => {
@@ -80,15 +104,23 @@ describe('tapenet visualize', () => {
     [[], /missing <filters\|features\|maximize\|dream\|edges>/],
     [['paint', '--run', '.'], /unknown picture 'paint'/],
     [['filters'], /missing --run <dir>/],
-    [['features', '--run', 'RUN'], /missing --layer <name> for features/],
-    [['features', '--run', 'RUN', '--layer', 'conv9'], /--layer must be one of conv1, relu1/],
+    [['features', '--run', 'RUN'], /missing --layer <path> for features/],
+    [
+      ['features', '--run', 'RUN', '--layer', 'conv9'],
+      /--layer must be one of conv1, relu1, pool1, conv2, .*, fc3 or output; got 'conv9'$/,
+    ],
+    [['features', '--run', 'RUN', '--layer', 'fc1'], /--layer: 'fc1' gives 2-D activations/],
+    [
+      ['dream', '--run', 'RESNET', '--layer', 'layer1.0.conv3'],
+      /--layer must be one of conv1, bn1, relu, layer1\.0\.conv1, .*layer1\.0, .*, fc or output; got 'layer1\.0\.conv3'$/,
+    ],
     [['maximize', '--run', 'RUN', '--layer', 'conv1', '--channels', 'x'], /--channels must look like 0-7/],
     [['edges', '--run', 'RUN', '--kernel', '1,2;3'], /--kernel must be rows of numbers/],
     [['edges', '--run', 'RUN', '--edge', 'wrap'], /--edge must be one of extend, zero, crop, all/],
     [['filters', '--run', '/no/such/run'], /--run: '\/no\/such\/run' is not a folder/],
     [['filters', '--bogus'], /unknown option '--bogus'/],
   ])('%j is a usage error (exit 2, one line + usage)', async (argv, message) => {
-    const r = await run(...argv.map((a) => (a === 'RUN' ? dir : a)));
+    const r = await run(...argv.map((a) => (a === 'RUN' ? dir : a === 'RESNET' ? resnetDir : a)));
     expect(r.code).toBe(2);
     expect(r.err.split('\n')[0]).toMatch(message);
     expect(r.err).toContain('Usage: tapenet visualize');

@@ -1,11 +1,14 @@
 /**
  * @file `tapenet visualize filters|features|maximize|dream|edges --run <dir>`: pictures of a trained run,
- * written as PNG files into `<run>/vis/`. The model is rebuilt from the run's best checkpoint metadata.
+ * written as PNG files into `<run>/vis/`. The model is rebuilt from the run's best checkpoint metadata;
+ * any layer of it is reached by its dotted path (`conv2`, `layer1.0.conv1`) through `forwardTo` of
+ * @tapenet/layers.
  */
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { key, sub, div, type Tensor, tensor, treePaths } from '@tapenet/autodiff';
 import { type Dataset, materialize } from '@tapenet/datasets';
+import { forwardTo, layerPaths } from '@tapenet/layers';
 import { isJsonObject, readCheckpointOrThrow, restoreCheckpointOrThrow } from '@tapenet/train';
 import {
   customKernel,
@@ -13,7 +16,6 @@ import {
   EDGE_MODES,
   type EdgeMode,
   encodePng,
-  forwardTo,
   maximizeActivation,
   NAMED_FILTERS,
   pngToTensor,
@@ -21,12 +23,8 @@ import {
   renderFeatureMaps,
   renderFilters,
   renderGrid,
-  type Stages,
-  stageNames,
   tensorToRaster,
   writePngAtomic,
-  ZOO_STAGE_MODELS,
-  zooStages,
 } from '@tapenet/vis';
 import { choice, int, num, type Parsed, parse, str } from '../args.js';
 import { BACKENDS, useBackend } from '../backend.js';
@@ -43,16 +41,17 @@ const usage = `Usage: tapenet visualize <${SUBCOMMANDS.join('|')}> --run <dir> [
 
 Writes pictures of a trained run into <dir>/vis/ (the model comes from <dir>/${RUN_FILES.best}).
 
-  filters    the weights of a conv layer as a grid          --layer NAME (default: the first conv)
-  features   the feature maps of a layer for one image      --layer NAME, --index I or --image PNG
-  maximize   inputs that maximise channels of a layer      --layer NAME, --channels 0-7, --steps, --lr
-  dream      amplify a layer's activations in an image      --layer NAME, --index I or --image PNG
+  filters    the weights of a conv layer as a grid          --layer PATH (default: the first conv)
+  features   the feature maps of a layer for one image      --layer PATH, --index I or --image PNG
+  maximize   inputs that maximise channels of a layer      --layer PATH, --channels 0-7, --steps, --lr
+  dream      amplify a layer's activations in an image      --layer PATH, --index I or --image PNG
   edges      a hand-set filter in each edge mode            --filter NAME or --kernel "1,0,-1;2,0,-2;1,0,-1"
 
 Options:
   --run DIR            the run folder (required)
-  --layer NAME         a stage of the model (lenet5: conv1 relu1 pool1 conv2 relu2 ... fc3); for
-                       maximize and dream on other models only 'output' (the logits) works
+  --layer PATH         a layer of the model by its dotted path, as its params are named (lenet5:
+                       conv1 relu1 ... fc3; resnet18: conv1 ... layer1.0.conv1 ... fc), or output
+                       (the logits); an unknown path lists them all
   --index I            test-set image to use (default 0)
   --image FILE         a PNG of your own instead (scaled to [0, 1], normalised like the dataset)
   --channels A-B|A,B   channels to maximise (default 0-7)
@@ -135,21 +134,15 @@ async function inputImage(p: Parsed, data: Dataset): Promise<Tensor> {
   return div(sub(x, tensor(mean.slice(0, x.shape[1]), { shape })), tensor(std.slice(0, x.shape[1]), { shape }));
 }
 
-/** The stages of the run's model, and a forward function to `layer` ('output' = the whole model). */
-function forwardOf(loaded: Loaded, layer: string, what: string): { stages?: Stages; forward: (x: Tensor) => Tensor } {
-  const stages = zooStages(loaded.name, { numClasses: loaded.data.classNames.length });
-  if (layer === 'output') {
-    return { forward: (x) => loaded.model.apply(loaded.params, loaded.state, x, { train: false }).y };
+/** The run's model as a function from an image to the output of the layer at `path` ('output': the logits). */
+function forwardOf(loaded: Loaded, path: string): (x: Tensor) => Tensor {
+  const { model, params, state } = loaded;
+  if (path === 'output') return (x) => model.apply(params, state, x, { train: false }).y;
+  const paths = layerPaths(model);
+  if (!paths.includes(path)) {
+    throw new UsageError(`--layer must be one of ${paths.join(', ')} or output; got '${path}'`);
   }
-  if (stages === undefined) {
-    throw new UsageError(
-      `--layer: ${what} inside '${loaded.name}' is not available (known stages for: ${ZOO_STAGE_MODELS.join(', ')}); use --layer output`,
-    );
-  }
-  if (!stageNames(stages).includes(layer)) {
-    throw new UsageError(`--layer must be one of ${stageNames(stages).join(', ')} or output; got '${layer}'`);
-  }
-  return { stages, forward: (x) => forwardTo(stages, loaded.params, loaded.state, x, layer) };
+  return (x) => forwardTo(model, params, state, x, path);
 }
 
 /** `"0-7"` or `"0,3,5"` as a list of channel indices. */
@@ -223,8 +216,8 @@ async function draw(sub: Sub, p: Parsed, run: string, out: string): Promise<stri
     return path;
   }
   const layer = str(p, 'layer');
-  if (layer === undefined) throw new UsageError(`missing --layer <name> for ${sub}`);
-  const { forward } = forwardOf(loaded, layer, sub);
+  if (layer === undefined) throw new UsageError(`missing --layer <path> for ${sub}`);
+  const forward = forwardOf(loaded, layer);
   if (sub === 'features') {
     const maps = forward(await inputImage(p, loaded.data));
     if (maps.rank !== 4)
