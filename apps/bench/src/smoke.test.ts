@@ -63,7 +63,10 @@ describe('bench smoke', () => {
       expect(row.best, row.id).not.toBeNull();
       // Every tapenet backend starts from the same init and batch, so the first losses agree.
       const tapenet = r.impls.filter((i) => i.family === 'tapenet').map((i) => i.id);
-      expect(row.mismatches.filter((id) => tapenet.includes(id)), row.id).toEqual([]);
+      expect(
+        row.mismatches.filter((id) => tapenet.includes(id)),
+        row.id,
+      ).toEqual([]);
       for (const impl of r.impls.filter((i) => i.family === 'peer'))
         expect(row.cells[impl.id], `${row.id} × ${impl.id}`).toMatchObject({
           status: 'error',

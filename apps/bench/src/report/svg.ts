@@ -29,6 +29,7 @@ export function renderSvg(r: BenchResult): string {
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`,
   );
+  out.push(`<title>tapenet benchmark: best tapenet backend ÷ peer throughput per row</title>`);
   out.push(`<rect width="${width}" height="${height}" fill="white"/>`);
   out.push(
     `<text x="10" y="18" font-size="14" font-weight="bold">tapenet (best backend per row) ÷ peer throughput: &gt; 1 means tapenet is faster</text>`,
