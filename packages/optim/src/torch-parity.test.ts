@@ -110,7 +110,10 @@ test.prop([
   const opts = { lr, betas: [b1, b2] as const, eps, weightDecay: wd, amsgrad };
   const opt: GradientTransformation<unknown> = decoupled ? adamw(opts) : adam(opts);
   const ours = run(opt, p0, gs);
-  expectSteps(ours, reference(torchAdam(lr, b1, b2, eps, wd, decoupled, amsgrad), p0, gs), 1e-9);
+  // 1e-8, not 1e-9: with β2 near 1 the bias correction 1 - β2^t is tiny and the step lr·m̂/(√v̂ + ε) is
+  // ill-conditioned, so a different (equally exact) operation order than torch's moves the last few
+  // digits: seen 2.7e-9 relative after 5 steps (seed -106831778).
+  expectSteps(ours, reference(torchAdam(lr, b1, b2, eps, wd, decoupled, amsgrad), p0, gs), 1e-8);
 });
 
 // α ≥ 0.5: with α near 0 the centred variance s - ḡ² = α(1 - α)g² drowns in rounding and can come out
