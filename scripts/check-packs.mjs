@@ -40,7 +40,12 @@ for (const dir of libs) {
     console.error(`check-packs: ${pkg.name} failed a packaging check:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
     process.exit(1);
   }
-  packed.push({ name: pkg.name, tgz, subpaths: Object.keys(pkg.exports).filter((k) => !k.endsWith('.json')) });
+  packed.push({
+    name: pkg.name,
+    tgz,
+    subpaths: Object.keys(pkg.exports).filter((k) => !k.endsWith('.json')),
+    peers: Object.entries(pkg.peerDependencies ?? {}).map(([n, range]) => `${n}@${range}`),
+  });
   console.log(`check-packs: ${pkg.name} packed, publint and attw clean`);
 }
 
@@ -49,7 +54,16 @@ mkdirSync(scratch);
 writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', private: true, type: 'module' }));
 run(
   'npm',
-  ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', ...packed.map((p) => p.tgz)],
+  // Peer dependencies (e.g. fast-check for @tapenet/autodiff/testing) are installed as a user would.
+  [
+    'install',
+    '--no-audit',
+    '--no-fund',
+    '--ignore-scripts',
+    '--loglevel=error',
+    ...packed.map((p) => p.tgz),
+    ...new Set(packed.flatMap((p) => p.peers)),
+  ],
   scratch,
 );
 const imports = packed.flatMap((p) => p.subpaths.map((s) => (s === '.' ? p.name : `${p.name}/${s.slice(2)}`)));
