@@ -35,7 +35,9 @@ export const sinDef = unaryDef('sin', (g, x) => mul(g, cos(x))); // x̄ = ȳ·co
 export const cosDef = unaryDef('cos', (g, x) => neg(mul(g, sin(x)))); // x̄ = -ȳ·sin x
 export const tanhDef = unaryDef('tanh', (g, _x, y) => mul(g, sub(1, square(y)))); // x̄ = ȳ(1 - y²)
 export const sigmoidDef = unaryDef('sigmoid', (g, _x, y) => mul(g, mul(y, sub(1, y)))); // x̄ = ȳ·y(1 - y)
-export const reluDef = unaryDef('relu', (g, x) => mul(g, greater(x, 0))); // x̄ = ȳ·[x > 0], 0 at x = 0
+// x̄ = ȳ·[x > 0], 0 at x = 0; y = relu(x) is non-zero exactly where x > 0, so one `where` on the saved
+// output replaces a compare and a multiply (one kernel call, not two, on the largest activations).
+export const reluDef = unaryDef('relu', (g, _x, y) => where(y, g, 0));
 export const signDef = unaryStep('sign');
 export const floorDef = unaryStep('floor');
 export const ceilDef = unaryStep('ceil');
