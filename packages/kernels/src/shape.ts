@@ -49,6 +49,49 @@ export function conv2dOutShape(xShape: Shape, wShape: Shape, a: Conv2dAttrs): [n
   ];
 }
 
+/** The sizes of one conv2d problem: x `[n, c, h, w]`, w `[o, cg, kh, kw]` in `g` groups of `og` outputs. */
+export interface Conv2dSizes {
+  readonly n: number;
+  readonly c: number;
+  readonly h: number;
+  readonly w: number;
+  readonly o: number;
+  readonly cg: number;
+  readonly og: number;
+  readonly g: number;
+  readonly kh: number;
+  readonly kw: number;
+  readonly ho: number;
+  readonly wo: number;
+}
+
+/** A backend's assertion: throws `<backend>.<kernel>: <what>` unless `cond`. */
+export type KernelCheck = (cond: boolean, kernel: string, what: () => string) => asserts cond;
+
+/**
+ * Validates x and w of a conv2d (rank 4, channels fit `groups`, a non-empty output) with the backend's
+ * `check`, so every backend refuses the same inputs with the same words, and returns the sizes.
+ */
+export function conv2dSizes(
+  xShape: Shape,
+  wShape: Shape,
+  a: Conv2dAttrs,
+  kernel: string,
+  check: KernelCheck,
+): Conv2dSizes {
+  const fmt = (s: Shape): string => `[${s.join(',')}]`;
+  check(xShape.length === 4 && wShape.length === 4, kernel, () => `x ${fmt(xShape)} and w ${fmt(wShape)} need rank 4`);
+  const [n, c, h, w] = xShape as [number, number, number, number];
+  const [o, cg, kh, kw] = wShape as [number, number, number, number];
+  const g = a.groups;
+  check(Number.isInteger(g) && g >= 1 && o % g === 0 && c === cg * g, kernel, () => {
+    return `x ${fmt(xShape)} and w ${fmt(wShape)} do not fit groups=${g}`;
+  });
+  const [, , ho, wo] = conv2dOutShape(xShape, wShape, a);
+  check(ho > 0 && wo > 0, kernel, () => `kernel ${fmt(wShape)} does not fit padded input ${fmt(xShape)}`);
+  return { n, c, h, w, o, cg, og: o / g, g, kh, kw, ho, wo };
+}
+
 /** `[N, C, Ho, Wo]` for pooling x `[N, C, H, W]`. */
 export function pool2dOutShape(xShape: Shape, a: Pool2dAttrs): [number, number, number, number] {
   const [n, c, h, w] = xShape as [number, number, number, number];

@@ -9,7 +9,7 @@
  */
 import type { IKernelFunctionThis } from 'gpu.js';
 import type { Conv2dAttrs, Shape } from '../backend.js';
-import { conv2dOutShape } from '../shape.js';
+import { conv2dSizes } from '../shape.js';
 import { check } from './elementwise.js';
 import type { GTensor, Runtime } from './runtime.js';
 
@@ -134,18 +134,10 @@ export function conv2dFilterGradKernel(
 
 /** Validates shapes and attrs (throwing `gpujs.<kernel>: ...`) and returns the kernel constants. */
 function geometry(xShape: Shape, wShape: Shape, a: Conv2dAttrs, kernel: string): ConvConsts {
-  check(xShape.length === 4 && wShape.length === 4, kernel, () => `x [${xShape}] and w [${wShape}] need rank 4`);
-  const [nb, c, h, w] = xShape as [number, number, number, number];
-  const [o, cg, kh, kw] = wShape as [number, number, number, number];
-  const g = a.groups;
-  check(Number.isInteger(g) && g >= 1 && o % g === 0 && c === cg * g, kernel, () => {
-    return `x [${xShape}] and w [${wShape}] do not fit groups=${g}`;
-  });
-  const [, , ho, wo] = conv2dOutShape(xShape, wShape, a);
-  check(ho > 0 && wo > 0, kernel, () => `kernel [${wShape}] does not fit padded input [${xShape}]`);
+  const { n: nb, c, h, w, o, cg, og, kh, kw, ho, wo } = conv2dSizes(xShape, wShape, a, kernel, check);
   const [sh, sw] = a.stride;
   const [dh, dw] = a.dilation;
-  return { nb, c, h, w, o, cg, og: o / g, kh, kw, ho, wo, sh, sw, pt: a.padding[0], pl: a.padding[2], dh, dw };
+  return { nb, c, h, w, o, cg, og, kh, kw, ho, wo, sh, sw, pt: a.padding[0], pl: a.padding[2], dh, dw };
 }
 
 function checkDy(dy: Shape, G: ConvConsts, kernel: string): void {

@@ -8,22 +8,11 @@
  * is what makes them the exact transposes of conv2d. All accumulate in doubles.
  */
 import type { Conv2dAttrs, Shape } from '../backend.js';
-import { conv2dOutShape } from '../shape.js';
+import { type Conv2dSizes, conv2dSizes } from '../shape.js';
 import { check, fmt, fromAccumulator, type RTensor } from './tensor.js';
 
 /** Sizes of one conv2d problem plus, per kernel offset, the input row/column each output reads. */
-interface Geometry {
-  readonly n: number;
-  readonly c: number;
-  readonly h: number;
-  readonly w: number;
-  readonly o: number;
-  readonly cg: number;
-  readonly og: number;
-  readonly kh: number;
-  readonly kw: number;
-  readonly ho: number;
-  readonly wo: number;
+interface Geometry extends Conv2dSizes {
   /** `rows[kh*ho + oh]`: input row read by output row oh at kernel row kh, or -1 (padding). */
   readonly rows: Int32Array;
   /** `cols[kw*wo + ow]`: input column read by output column ow at kernel column kw, or -1. */
@@ -44,29 +33,11 @@ function taps(k: number, outN: number, inN: number, stride: number, padBefore: n
 
 /** Validates shapes and attrs (throwing `reference.<kernel>: ...`) and precomputes the tap tables. */
 function geometry(xShape: Shape, wShape: Shape, a: Conv2dAttrs, kernel: string): Geometry {
-  check(xShape.length === 4 && wShape.length === 4, kernel, () => `x ${fmt(xShape)} and w ${fmt(wShape)} need rank 4`);
-  const [n, c, h, w] = xShape as [number, number, number, number];
-  const [o, cg, kh, kw] = wShape as [number, number, number, number];
-  const g = a.groups;
-  check(Number.isInteger(g) && g >= 1 && o % g === 0 && c === cg * g, kernel, () => {
-    return `x ${fmt(xShape)} and w ${fmt(wShape)} do not fit groups=${g}`;
-  });
-  const [, , ho, wo] = conv2dOutShape(xShape, wShape, a);
-  check(ho > 0 && wo > 0, kernel, () => `kernel ${fmt(wShape)} does not fit padded input ${fmt(xShape)}`);
+  const z = conv2dSizes(xShape, wShape, a, kernel, check);
   return {
-    n,
-    c,
-    h,
-    w,
-    o,
-    cg,
-    og: o / g,
-    kh,
-    kw,
-    ho,
-    wo,
-    rows: taps(kh, ho, h, a.stride[0], a.padding[0], a.dilation[0]),
-    cols: taps(kw, wo, w, a.stride[1], a.padding[2], a.dilation[1]),
+    ...z,
+    rows: taps(z.kh, z.ho, z.h, a.stride[0], a.padding[0], a.dilation[0]),
+    cols: taps(z.kw, z.wo, z.w, a.stride[1], a.padding[2], a.dilation[1]),
   };
 }
 

@@ -9,38 +9,15 @@
  */
 import type { Conv2dAttrs, Shape } from '../backend.js';
 import { reference } from '../reference/index.js';
-import { conv2dOutShape, sizeOf } from '../shape.js';
+import { type Conv2dSizes, conv2dSizes, sizeOf } from '../shape.js';
 import { allF32, type Ctx, check, fmt, NS_PER_FLOP, roundUp, tensor, type WTensor } from './context.js';
 import * as L from './layout.js';
 import { chooseTiles, gemmScratch, setBlocking } from './matmul.js';
 
-interface Geometry {
-  readonly n: number;
-  readonly c: number;
-  readonly h: number;
-  readonly w: number;
-  readonly o: number;
-  readonly cg: number;
-  readonly og: number;
-  readonly g: number;
-  readonly kh: number;
-  readonly kw: number;
-  readonly ho: number;
-  readonly wo: number;
-}
+type Geometry = Conv2dSizes;
 
-function geometry(xShape: Shape, wShape: Shape, a: Conv2dAttrs, kernel: string): Geometry {
-  check(xShape.length === 4 && wShape.length === 4, kernel, () => `x ${fmt(xShape)} and w ${fmt(wShape)} need rank 4`);
-  const [n, c, h, w] = xShape as [number, number, number, number];
-  const [o, cg, kh, kw] = wShape as [number, number, number, number];
-  const g = a.groups;
-  check(Number.isInteger(g) && g >= 1 && o % g === 0 && c === cg * g, kernel, () => {
-    return `x ${fmt(xShape)} and w ${fmt(wShape)} do not fit groups=${g}`;
-  });
-  const [, , ho, wo] = conv2dOutShape(xShape, wShape, a);
-  check(ho > 0 && wo > 0, kernel, () => `kernel ${fmt(wShape)} does not fit padded input ${fmt(xShape)}`);
-  return { n, c, h, w, o, cg, og: o / g, g, kh, kw, ho, wo };
-}
+const geometry = (xShape: Shape, wShape: Shape, a: Conv2dAttrs, kernel: string): Geometry =>
+  conv2dSizes(xShape, wShape, a, kernel, check);
 
 /** Writes the conv geometry block into the arena and returns its address. */
 function geometryBlock(ctx: Ctx, G: Geometry, a: Conv2dAttrs): number {
