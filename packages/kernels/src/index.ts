@@ -53,4 +53,5 @@ export {
   type WasmBackend,
   type WasmBackendOptions,
   type WasmStats,
+  wasmRelaxedSimdAvailable,
 } from './wasm/index.js';

@@ -14,6 +14,8 @@ export type BackendOptions = {
   readonly mode?: string;
   /** wasm: number of worker threads (default: available cores). */
   readonly threads?: number;
+  /** wasm: use the relaxed-SIMD fused multiply-add build (default: where the engine supports it). */
+  readonly fma?: boolean;
 };
 
 const FACTORIES: { readonly [K in BackendName]: ((o: BackendOptions) => Backend) | undefined } = {

@@ -15,10 +15,17 @@ function withWorkersReady(b: WasmBackend): WasmBackend {
   return b;
 }
 
+// Both builds: plain SIMD, and relaxed SIMD with fused multiply-add (vitest.setup.ts enables it on Node 20).
 const CONFIGS: readonly [string, WasmBackendOptions, string][] = [
-  ['1 thread', { threads: 1 }, 'simd-1-thread'],
-  ['2 threads', { threads: 2 }, 'simd-2-threads'],
-  ['2 threads, tiny tiles', { threads: 2, tuning: TINY_TUNING, minParallelNs: 0 }, 'simd-2-threads'],
+  ['1 thread', { threads: 1, fma: false }, 'simd-1-thread'],
+  ['2 threads', { threads: 2, fma: false }, 'simd-2-threads'],
+  ['2 threads, tiny tiles', { threads: 2, fma: false, tuning: TINY_TUNING, minParallelNs: 0 }, 'simd-2-threads'],
+  ['fma, 1 thread', { threads: 1, fma: true }, 'simd-fma-1-thread'],
+  [
+    'fma, 2 threads, tiny tiles',
+    { threads: 2, fma: true, tuning: TINY_TUNING, minParallelNs: 0 },
+    'simd-fma-2-threads',
+  ],
 ];
 
 for (const [label, options, mode] of CONFIGS) {

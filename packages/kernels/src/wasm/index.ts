@@ -25,6 +25,8 @@ import { scatterAddAlongAxis, takeAlongAxis } from './movement.js';
 import { avgPool2d, avgPool2dBackward, maxPool2dArgmax } from './pooling.js';
 import { logSoftmax, reduce, softmax } from './reduce.js';
 import { Runtime } from './runtime.js';
+
+export { relaxedSimdAvailable as wasmRelaxedSimdAvailable } from './runtime.js';
 import { availableCores } from './threads.js';
 
 export { DEFAULT_TUNING, TINY_TUNING, type Tuning } from './context.js';
@@ -51,6 +53,14 @@ export interface WasmBackendOptions extends BackendOptions {
    * SharedArrayBuffer get; it allows one thread only. Default: 'shared' where SharedArrayBuffer works.
    */
   readonly memory?: 'shared' | 'single';
+  /**
+   * Run the build compiled with relaxed SIMD, whose GEMM micro-kernel (matmul and every conv pass) uses
+   * fused multiply-add (`f32x4.relaxed_madd`). Default: wherever the engine supports relaxed SIMD
+   * (current browsers, Node ≥ 22; Node 20 with `--experimental-wasm-relaxed-simd`). `true` where it is
+   * unsupported throws. Results differ from the plain build in the last bits (one rounding per
+   * multiply-add instead of two).
+   */
+  readonly fma?: boolean;
 }
 
 /** Counters of a wasm backend, for tests and benchmarks. */
@@ -139,6 +149,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     minParallelNs: options.minParallelNs ?? 50_000,
     spin: options.spin ?? 50_000,
     ...(options.memory === undefined ? {} : { shared: options.memory === 'shared' }),
+    ...(options.fma === undefined ? {} : { fma: options.fma }),
   });
   const ctx: Ctx = { rt, tune: options.tuning ?? DEFAULT_TUNING };
   const upload = (values: TypedArray, shape: Shape) => {
@@ -149,7 +160,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   };
   return {
     name: 'wasm',
-    mode: `simd-${threads}-thread${threads === 1 ? '' : 's'}`,
+    mode: `simd${rt.fma ? '-fma' : ''}-${threads}-thread${threads === 1 ? '' : 's'}`,
     threads,
     upload,
     read: (x) => x.data.slice(),

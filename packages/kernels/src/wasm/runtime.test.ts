@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { rand } from '../../test/arbitraries.js';
 import type { Conv2dAttrs, Pool2dAttrs } from '../backend.js';
 import { backendNames, createBackend, defaultBackendName } from '../select.js';
-import { createWasmBackend, type WasmBackend } from './index.js';
+import { createWasmBackend, type WasmBackend, wasmRelaxedSimdAvailable } from './index.js';
 
 function ready(b: WasmBackend): WasmBackend {
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -66,7 +66,7 @@ describe('wasm runtime', () => {
     step(b, 4);
     expect(b.stats().readyWorkers).toBe(0);
     expect(b.stats().parallelJobs).toBe(0);
-    expect(b.mode).toBe('simd-1-thread');
+    expect(b.mode).toBe('simd-fma-1-thread');
     b.destroy();
   });
 
@@ -96,8 +96,26 @@ describe('wasm runtime', () => {
     expect(backendNames()).toContain('wasm');
     const b = createBackend('wasm', { threads: 2 });
     expect(b.name).toBe('wasm');
-    expect(b.mode).toBe('simd-2-threads');
+    expect(b.mode).toBe('simd-fma-2-threads');
     (b as WasmBackend).destroy();
+    const plain = createBackend('wasm', { threads: 2, fma: false });
+    expect(plain.mode).toBe('simd-2-threads');
+    (plain as WasmBackend).destroy();
+  });
+
+  it('runs the fused multiply-add build by default where relaxed SIMD validates (vitest.setup.ts turns it on in Node 20)', () => {
+    expect(wasmRelaxedSimdAvailable()).toBe(true);
+    const fma = createWasmBackend({ threads: 1 });
+    const plain = createWasmBackend({ threads: 1, fma: false });
+    const a = rand([37, 300], 3).values;
+    const b = rand([300, 29], 4).values;
+    const run = (be: WasmBackend) =>
+      be.read(be.kernels.matmul(be.upload(a, [37, 300]), be.upload(b, [300, 29]), false, false));
+    const [y1, y2] = [run(fma), run(plain)];
+    // One rounding per multiply-add instead of two: the builds agree to float32 accumulation error.
+    for (let i = 0; i < y1.length; i++) expect(Math.abs(y1[i]! - y2[i]!)).toBeLessThan(1e-4 * (1 + Math.abs(y2[i]!)));
+    fma.destroy();
+    plain.destroy();
   });
 
   it('is the default backend in Node (SIMD, shared memory and worker_threads all work here)', () => {
@@ -135,5 +153,27 @@ describe('wasm runtime', () => {
     expect(r.error, 'the process did not exit by itself').toBeUndefined();
     expect(r.status).toBe(0);
     expect(r.stdout.trim()).toBe('done 256 1');
+  });
+
+  it('without relaxed SIMD (Node 20 without the flag) runs the plain build, and fma: true says why it cannot (built dist)', () => {
+    expect(existsSync(dist), 'dist/index.js is missing: run `pnpm build` first').toBe(true);
+    const script = `
+      const { createWasmBackend, wasmRelaxedSimdAvailable } = await import(${JSON.stringify(dist)});
+      const b = createWasmBackend({ threads: 1 });
+      let error = null;
+      try { createWasmBackend({ threads: 1, fma: true }).destroy(); } catch (e) { error = e.message; }
+      console.log(JSON.stringify({ available: wasmRelaxedSimdAvailable(), mode: b.mode, error }));
+      b.destroy();
+    `;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { timeout: 30_000, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const got = JSON.parse(r.stdout) as { available: boolean; mode: string; error: string | null };
+    if (got.available) {
+      // Node ≥ 22: relaxed SIMD is on by default.
+      expect(got).toEqual({ available: true, mode: 'simd-fma-1-thread', error: null });
+    } else {
+      expect(got.mode).toBe('simd-1-thread');
+      expect(got.error).toMatch(/fma needs WebAssembly relaxed SIMD .*--experimental-wasm-relaxed-simd/);
+    }
   });
 });

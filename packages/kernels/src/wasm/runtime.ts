@@ -7,7 +7,7 @@
  * largest call so far (memory never shrinks in wasm), so a long run's memory stays flat and every scratch
  * buffer is reused. Compilation is synchronous (`new WebAssembly.Module`), so creating a backend is too.
  */
-import { WASM_SHARED, WASM_SINGLE } from './binary.generated.js';
+import { WASM_SHARED, WASM_SHARED_FMA, WASM_SINGLE, WASM_SINGLE_FMA } from './binary.generated.js';
 import {
   CTL_BASE,
   CTL_CLAIM,
@@ -42,14 +42,40 @@ export function decode(b64: string): Uint8Array {
   return out;
 }
 
-const compiled: { shared?: WasmModule; single?: WasmModule } = {};
+/** The four builds of the kernels: shared or ordinary memory, with or without relaxed-SIMD FMA. */
+const BINARIES = {
+  shared: WASM_SHARED,
+  single: WASM_SINGLE,
+  'shared-fma': WASM_SHARED_FMA,
+  'single-fma': WASM_SINGLE_FMA,
+} as const;
+type Build = keyof typeof BINARIES;
 
-/** The compiled module (cached per process); `shared` picks the shared-memory variant. */
-function moduleOf(shared: boolean): WasmModule {
-  const key = shared ? 'shared' : 'single';
-  const mod = compiled[key] ?? new (wasmApi().Module)(decode(shared ? WASM_SHARED : WASM_SINGLE));
-  compiled[key] = mod;
+const compiled: { [K in Build]?: WasmModule } = {};
+
+/** The compiled module (cached per process). */
+function moduleOf(build: Build): WasmModule {
+  const mod = compiled[build] ?? new (wasmApi().Module)(decode(BINARIES[build]));
+  compiled[build] = mod;
   return mod;
+}
+
+let fmaValid: boolean | undefined;
+
+/**
+ * Whether this engine runs the relaxed-SIMD builds (fused multiply-add in the GEMM micro-kernel):
+ * current browsers and Node ≥ 22 do; Node 20 only with `--experimental-wasm-relaxed-simd`.
+ */
+export function relaxedSimdAvailable(): boolean {
+  if (fmaValid === undefined) {
+    const api = (globalThis as { WebAssembly?: { validate(b: Uint8Array): boolean } }).WebAssembly;
+    try {
+      fmaValid = api?.validate(decode(WASM_SINGLE_FMA)) ?? false;
+    } catch {
+      fmaValid = false;
+    }
+  }
+  return fmaValid;
 }
 
 /** Whether SharedArrayBuffer-backed wasm memory can be created and shared with workers here. */
@@ -72,11 +98,15 @@ export interface RuntimeOptions {
    * shared wherever SharedArrayBuffer works (always in Node), else single.
    */
   readonly shared?: boolean;
+  /** Use the relaxed-SIMD (fused multiply-add) build. Default: where the engine supports it. */
+  readonly fma?: boolean;
 }
 
 export class Runtime {
   readonly memory: WasmMemory;
   readonly threads: number;
+  /** Whether the relaxed-SIMD (fused multiply-add) build runs. */
+  readonly fma: boolean;
   private readonly exports: Exports;
   private readonly pool: ThreadPool | undefined;
   private readonly base: number;
@@ -99,7 +129,14 @@ export class Runtime {
         'wasm backend: threads need SharedArrayBuffer (in browsers, a cross-origin-isolated page); use { threads: 1 }',
       );
     }
-    const module = moduleOf(shared);
+    const fma = opts.fma ?? relaxedSimdAvailable();
+    if (fma && !relaxedSimdAvailable()) {
+      throw new Error(
+        'wasm backend: fma needs WebAssembly relaxed SIMD (Node ≥ 22, or Node 20 with --experimental-wasm-relaxed-simd; current browsers); use { fma: false }',
+      );
+    }
+    this.fma = fma;
+    const module = moduleOf(`${shared ? 'shared' : 'single'}${fma ? '-fma' : ''}`);
     const api = wasmApi();
     this.memory = new api.Memory({ initial: 1, maximum: MAX_PAGES, ...(shared ? { shared: true } : {}) });
     const instance = new api.Instance(module, { env: { memory: this.memory } });
