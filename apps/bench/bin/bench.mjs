@@ -5,7 +5,12 @@
  * @tapenet package without a build step. Third-party packages (tfjs, jax-js, convnetjs) load natively.
  */
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { createServer, createServerModuleRunner } from 'vite';
+
+// As the tapenet CLI does: Node 20 runs WebAssembly relaxed SIMD only behind this flag (Node ≥ 22 has it
+// on), so the wasm backend's default is its fused multiply-add build; the `/nofma` column runs the plain one.
+setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const conditions = ['source', 'module', 'node', 'import', 'default'];

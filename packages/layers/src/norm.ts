@@ -95,7 +95,7 @@ export function batchNorm(c: BatchNormConfig = {}): Layer<BatchNormParams, Batch
       const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
       const bshape = x.shape.map((d, i) => (i === 1 ? d : 1));
       const per = (t: Tensor): Tensor => reshape(t, bshape);
-      let mu: Tensor;
+      let xc: Tensor;
       let v: Tensor;
       let next = state;
       if (ctx.train) {
@@ -106,8 +106,9 @@ export function batchNorm(c: BatchNormConfig = {}): Layer<BatchNormParams, Batch
             'x',
             `has shape ${fmt(x.shape)}: training needs more than one value per channel`,
           );
-        mu = mean(x, axes, { keepDims: true });
-        v = mean(square(sub(x, mu)), axes, { keepDims: true });
+        const mu = mean(x, axes, { keepDims: true });
+        xc = sub(x, mu);
+        v = mean(square(xc), axes, { keepDims: true });
         const count = state.num_batches_tracked.item();
         const m = c.momentum === null ? 1 / (count + 1) : (c.momentum ?? 0.1);
         const blend = (running: Tensor, batch: Tensor): Tensor =>
@@ -118,11 +119,14 @@ export function batchNorm(c: BatchNormConfig = {}): Layer<BatchNormParams, Batch
           num_batches_tracked: full([], count + 1, 'int32'),
         };
       } else {
-        mu = per(state.running_mean);
+        xc = sub(x, per(state.running_mean));
         v = per(state.running_var);
       }
-      const normed = mul(sub(x, mu), rsqrt(add(v, eps)));
-      const y = 'weight' in p && p.weight !== undefined ? add(mul(normed, per(p.weight)), per(p.bias)) : normed;
+      // (x − μ)·(weight/√(σ² + eps)) + bias: the per-channel factor is formed first, so the full-size
+      // tensor goes through one multiply and one add (an elementwise pass each, forward and backward).
+      const inv = rsqrt(add(v, eps));
+      const y =
+        'weight' in p && p.weight !== undefined ? add(mul(xc, mul(inv, per(p.weight))), per(p.bias)) : mul(xc, inv);
       return { y, state: next };
     },
   };

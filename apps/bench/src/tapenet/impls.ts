@@ -14,13 +14,20 @@ import { prepareZooStep } from './zoo-step.js';
 /** Option sets tried per backend name; names not listed are created once with default options. */
 const VARIANTS: { readonly [name: string]: readonly BackendOptions[] } = {
   gpujs: [{ mode: 'cpu' }, { mode: 'webasm' }, { mode: 'headlessgl' }],
-  // The default (every available core) and one thread, the figure the issue asks for next to it.
-  wasm: [{}, { threads: 1 }],
+  // The default (every available core, fused multiply-add where relaxed SIMD runs), one thread (the figure
+  // the issue asks for next to it) and the plain SIMD build on every core.
+  wasm: [{}, { threads: 1 }, { fma: false }],
 };
 
 /** Column id suffix for an option set: the gpu.js mode, or the wasm thread count when it is not the default. */
 const suffix = (opts: BackendOptions): string =>
-  opts.mode !== undefined ? `/${opts.mode}` : opts.threads !== undefined ? `/${opts.threads}t` : '';
+  opts.mode !== undefined
+    ? `/${opts.mode}`
+    : opts.threads !== undefined
+      ? `/${opts.threads}t`
+      : opts.fma === false
+        ? '/nofma'
+        : '';
 
 const shortError = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
 

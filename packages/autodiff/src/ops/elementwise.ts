@@ -94,7 +94,17 @@ const winMask = (a: Tensor, b: Tensor, wins: (a: Tensor, b: Tensor) => Tensor): 
   add(wins(a, b), mul(equal(a, b), 0.5));
 
 export const addDef = binaryDef('add', (g) => [g, g]); // ā = ȳ, b̄ = ȳ
-export const subDef = binaryDef('sub', (g) => [g, neg(g)]); // ā = ȳ, b̄ = -ȳ
+// ā = ȳ, b̄ = -ȳ: negated after summing over b's broadcast axes, so a broadcast b (a bias, a batch mean)
+// negates its own few elements rather than all of ȳ's.
+export const subDef = defineOp({
+  name: 'sub',
+  differentiable: true,
+  forward: (k, [a, b]) => k.binary('sub', a!, b!),
+  vjp: (g, { inputs: [a, b], needs }) => [
+    needs[0] ? unbroadcast(g, a!.shape) : null,
+    needs[1] ? neg(unbroadcast(g, b!.shape)) : null,
+  ],
+});
 export const mulDef = binaryDef('mul', (g, a, b) => [mul(g, b), mul(g, a)]); // ā = ȳb, b̄ = ȳa
 export const divDef = binaryDef('div', (g, _a, b, y) => [div(g, b), neg(div(mul(g, y), b))]); // ā = ȳ/b, b̄ = -ȳ·y/b
 // y = aᵇ: ā = ȳ·b·aᵇ⁻¹, b̄ = ȳ·y·log a (only computed when b needs it, since log a is NaN for a < 0)

@@ -7,7 +7,8 @@
  *
  * dtypes: every float32 kernel runs in wasm except the data-movement ones and argReduce (`JS_KERNELS`),
  * which are JavaScript loops over the typed arrays: the reference backend's own, except takeAlongAxis and
- * scatterAddAlongAxis, which have faster float32 loops here (max pooling uses them). float64 and int32
+ * scatterAddAlongAxis, which have faster float32 loops here (max pooling uses them), and broadcastTo,
+ * which copies whole runs here (batch norm's and bias gradients use it). float64 and int32
  * inputs run the reference's JavaScript loops for every kernel: correct and exactly the reference's
  * results, not fast. This is by design, not a silent fallback; `stats().jobs` counts the calls that ran in
  * wasm.
@@ -21,7 +22,7 @@ import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv.js';
 import { binary, compare, unary, where } from './elementwise.js';
 import { MAX_THREADS } from './layout.js';
 import { matmul } from './matmul.js';
-import { scatterAddAlongAxis, takeAlongAxis } from './movement.js';
+import { broadcastTo, scatterAddAlongAxis, takeAlongAxis } from './movement.js';
 import { avgPool2d, avgPool2dBackward, maxPool2dArgmax } from './pooling.js';
 import { logSoftmax, reduce, softmax } from './reduce.js';
 import { Runtime } from './runtime.js';
@@ -121,7 +122,7 @@ function kernelsFor(ctx: Ctx): Kernels<TypedArray> {
     slice: js.slice,
     concat: js.concat,
     transpose: js.transpose,
-    broadcastTo: js.broadcastTo,
+    broadcastTo,
     oneHot: js.oneHot,
     softmax: (x, axis) => softmax(ctx, x, axis),
     logSoftmax: (x, axis) => logSoftmax(ctx, x, axis),

@@ -1,7 +1,7 @@
 /**
- * @file The wasm backend's float32 takeAlongAxis and scatterAddAlongAxis (its own loops, not the
- * reference's) against the reference: any axis, repeated indices, max-pool-shaped inputs, and the error
- * on an index outside the axis.
+ * @file The wasm backend's own data-movement loops against the reference: float32 takeAlongAxis and
+ * scatterAddAlongAxis (any axis, repeated indices, the error on an index outside the axis), and
+ * broadcastTo in runs (every dtype, random shapes with size-1 and missing leading dims, bad shapes).
  */
 import { fc, test } from '@fast-check/vitest';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -44,5 +44,35 @@ describe('wasm takeAlongAxis and scatterAddAlongAxis', () => {
     expect(() => b.kernels.takeAlongAxis(x, bad, 1)).toThrow(/wasm\.takeAlongAxis: index 3 outside \[0, 3\)/);
     const upd = b.upload(new Float32Array(2), [2, 1]);
     expect(() => b.kernels.scatterAddAlongAxis(upd, bad, 1, 3)).toThrow(/wasm\.scatterAddAlongAxis: index 3/);
+  });
+});
+
+describe('wasm broadcastTo', () => {
+  // A target shape of rank 1-5, and an input that keeps some of its trailing dims and sets others to 1.
+  const cases = fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 5 }).chain((out) =>
+    fc.record({
+      out: fc.constant(out),
+      lead: fc.integer({ min: 0, max: out.length }),
+      ones: fc.array(fc.boolean(), { minLength: out.length, maxLength: out.length }),
+      dtype: fc.constantFrom('float32' as const, 'float64' as const, 'int32' as const),
+      seed: fc.nat(1000),
+    }),
+  );
+  test.prop([cases], { numRuns: 100 })('agrees exactly with the reference', ({ out, lead, ones, dtype, seed }) => {
+    const s = out.slice(lead).map((d, a) => (ones[a + lead] ? 1 : d));
+    const x = rand(s, seed, { lo: -9, hi: 9, ints: dtype === 'int32' }, dtype).values;
+    const got = b.kernels.broadcastTo(b.upload(x, s), out);
+    const want = reference.kernels.broadcastTo(reference.upload(x, s), out);
+    expect(got.shape).toEqual(out);
+    expect(got.dtype).toBe(dtype);
+    expect([...b.read(got)]).toEqual([...reference.read(want)]);
+  });
+
+  it('throws on shapes that do not broadcast, naming the kernel', () => {
+    const x = b.upload(new Float32Array(6), [2, 3]);
+    expect(() => b.kernels.broadcastTo(x, [4, 3, 2])).toThrow(
+      /wasm\.broadcastTo: cannot broadcast \[2,3\] to \[4,3,2\]/,
+    );
+    expect(() => b.kernels.broadcastTo(x, [3])).toThrow(/wasm\.broadcastTo: cannot broadcast/);
   });
 });

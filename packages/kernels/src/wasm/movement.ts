@@ -1,13 +1,50 @@
 /**
- * @file takeAlongAxis and scatterAddAlongAxis for float32 values and int32 indices (max pooling's forward
- * gather and backward scatter): plain JavaScript loops, written monomorphic (one typed-array type per
- * access site) so V8 compiles them to tight code. The reference versions serve every array type from one
- * loop and accumulate in a float64 scratch array, which costs several times more. Other dtypes go to the
- * reference loops.
+ * @file Data movement that is faster here than in the reference's loops, all plain JavaScript:
+ * - takeAlongAxis and scatterAddAlongAxis for float32 values and int32 indices (max pooling's forward
+ *   gather and backward scatter), written monomorphic (one typed-array type per access site) so V8
+ *   compiles them to tight code. The reference versions serve every array type from one loop and
+ *   accumulate in a float64 scratch array, which costs several times more. Other dtypes go to the
+ *   reference loops.
+ * - broadcastTo for every dtype, as runs: the innermost dim of the collapsed broadcast is either a
+ *   repeated element (`fill`) or a contiguous row (`set`), instead of one table lookup per element.
  */
+import type { Shape } from '../backend.js';
 import { reference } from '../reference/index.js';
-import { sizeOf } from '../shape.js';
+import { allocate, sizeOf } from '../shape.js';
 import { check, fmt, tensor, type WTensor } from './context.js';
+import { collapse } from './elementwise.js';
+
+/** NumPy broadcasting of x to `shape`, written run by run. */
+export function broadcastTo(x: WTensor, shape: Shape): WTensor {
+  const lead = shape.length - x.shape.length;
+  const fits = lead >= 0 && x.shape.every((d, a) => d === 1 || d === shape[a + lead]);
+  check(fits, 'broadcastTo', () => `cannot broadcast ${fmt(x.shape)} to ${fmt(shape)}`);
+  const walk = collapse([x.shape], shape);
+  if (walk === null) return reference.kernels.broadcastTo(x, shape); // rank > 6 after collapsing
+  const out = allocate(x.dtype, sizeOf(shape));
+  if (out.length > 0) {
+    const dims = walk.shape;
+    const strides = walk.strides[0]!;
+    const rank = dims.length;
+    const run = dims[rank - 1]!;
+    const repeat = strides[rank - 1] === 0;
+    const src = x.data;
+    // An odometer over the outer dims; `off` is the source offset of the current run.
+    const idx = new Array<number>(rank - 1).fill(0);
+    let off = 0;
+    for (let o = 0; o < out.length; o += run) {
+      if (repeat) out.fill(src[off]!, o, o + run);
+      else out.set(src.subarray(off, off + run), o);
+      for (let a = rank - 2; a >= 0; a--) {
+        off += strides[a]!;
+        if (++idx[a]! < dims[a]!) break;
+        off -= strides[a]! * dims[a]!;
+        idx[a] = 0;
+      }
+    }
+  }
+  return tensor(out, shape, x.dtype);
+}
 
 /** Checks idx against `shape` (all dims equal except along axis) and returns `[outer, inner]`. */
 function alongAxis(shape: readonly number[], idx: WTensor, axis: number, kernel: string): [number, number] {
