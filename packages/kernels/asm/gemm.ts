@@ -82,7 +82,7 @@ function batchOffset(d: usize, strideSlot: i32, tableSlot: i32, b: i32): i32 {
  * then fuses or not, as the CPU allows), else a multiply and an add. -O3 inlines it (checked in the
  * text format: no call is left in the micro-kernel).
  */
-export function madd(a: v128, b: v128, c: v128): v128 {
+function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
   return f32x4.add(c, f32x4.mul(a, b));
 }
