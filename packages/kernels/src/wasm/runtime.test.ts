@@ -11,6 +11,7 @@ import { rand } from '../../test/arbitraries.js';
 import type { Conv2dAttrs, Pool2dAttrs } from '../backend.js';
 import { backendNames, createBackend, defaultBackendName } from '../select.js';
 import { createWasmBackend, type WasmBackend, wasmRelaxedSimdAvailable } from './index.js';
+import { copyBytes } from './runtime.js';
 
 function ready(b: WasmBackend): WasmBackend {
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -174,6 +175,34 @@ describe('wasm runtime', () => {
     } else {
       expect(got.mode).toBe('simd-1-thread');
       expect(got.error).toMatch(/fma needs WebAssembly relaxed SIMD .*--experimental-wasm-relaxed-simd/);
+    }
+  });
+
+  it('copyBytes copies exact bits (NaN payloads too) at any length and offset, to and from shared memory', () => {
+    const shared = new SharedArrayBuffer(256);
+    const plain = new ArrayBuffer(256);
+    const src = new Uint8Array(plain);
+    for (let i = 0; i < src.length; i++) src[i] = (i * 37 + 11) & 255;
+    // A float64 signalling-NaN pattern and a float32 NaN with a payload, where canonicalising would show.
+    new DataView(plain).setUint32(64, 0x7ff00001, true);
+    new DataView(plain).setUint32(68, 0x7ff40001, true);
+    new DataView(plain).setUint32(72, 0x7fa00005, true);
+    for (const [dstOff, srcOff, bytes] of [
+      [0, 0, 256],
+      [8, 64, 100],
+      [16, 8, 13],
+      [4, 8, 40],
+      [3, 5, 77],
+      [0, 0, 0],
+    ] as const) {
+      new Uint8Array(shared).fill(0);
+      copyBytes(shared, dstOff, plain, srcOff, bytes);
+      const out = new ArrayBuffer(bytes);
+      copyBytes(out, 0, shared, dstOff, bytes);
+      expect([...new Uint8Array(out)]).toEqual([...src.subarray(srcOff, srcOff + bytes)]);
+      const inShared = new Uint8Array(shared);
+      expect(inShared[dstOff + bytes] ?? 0).toBe(0);
+      if (dstOff > 0) expect(inShared[dstOff - 1]).toBe(0);
     }
   });
 });
