@@ -88,11 +88,13 @@ function madd(a: v128, b: v128, c: v128): v128 {
 }
 
 /**
- * The micro-kernel: `C[4x8] (+)= Ap[4 x kc] · Bp[kc x 8]` with C rows `ldc` bytes apart. Eight f32x4
+ * The micro-kernel: `C[rows x 8] (+)= Ap[4 x kc] · Bp[kc x 8]` with C rows `ldc` bytes apart; rows past
+ * `rows` (1 to 4) are computed (packed A is zero there) but neither read nor written, so a block at the
+ * bottom edge of C needs no detour through a buffer. Eight f32x4
  * accumulators, two B vectors and one broadcast A value stay in registers (x86 has 16 xmm registers;
  * wider blocks spilled in measurements).
  */
-function micro(kc: i32, a: usize, b: usize, c: usize, ldc: usize, acc: bool): void {
+function micro(kc: i32, a: usize, b: usize, c: usize, ldc: usize, acc: bool, rows: i32): void {
   let c00 = f32x4.splat(0);
   let c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0);
@@ -126,19 +128,28 @@ function micro(kc: i32, a: usize, b: usize, c: usize, ldc: usize, acc: bool): vo
   if (acc) {
     c00 = f32x4.add(c00, v128.load(c));
     c01 = f32x4.add(c01, v128.load(c, 16));
-    c10 = f32x4.add(c10, v128.load(r1));
-    c11 = f32x4.add(c11, v128.load(r1, 16));
-    c20 = f32x4.add(c20, v128.load(r2));
-    c21 = f32x4.add(c21, v128.load(r2, 16));
-    c30 = f32x4.add(c30, v128.load(r3));
-    c31 = f32x4.add(c31, v128.load(r3, 16));
   }
   v128.store(c, c00);
   v128.store(c, c01, 16);
+  if (rows < 2) return;
+  if (acc) {
+    c10 = f32x4.add(c10, v128.load(r1));
+    c11 = f32x4.add(c11, v128.load(r1, 16));
+  }
   v128.store(r1, c10);
   v128.store(r1, c11, 16);
+  if (rows < 3) return;
+  if (acc) {
+    c20 = f32x4.add(c20, v128.load(r2));
+    c21 = f32x4.add(c21, v128.load(r2, 16));
+  }
   v128.store(r2, c20);
   v128.store(r2, c21, 16);
+  if (rows < 4) return;
+  if (acc) {
+    c30 = f32x4.add(c30, v128.load(r3));
+    c31 = f32x4.add(c31, v128.load(r3, 16));
+  }
   v128.store(r3, c30);
   v128.store(r3, c31, 16);
 }
@@ -271,15 +282,15 @@ let cJ0: i32 = 0;
 
 /**
  * Runs the micro-kernel for one C block of `mr` x `nr` valid entries at `cp` (rows `ld` floats apart) and
- * stores or adds it; partial blocks go through the 4x8 buffer `tmp`.
+ * stores or adds it; blocks with fewer than 8 columns go through the 4x8 buffer `tmp`.
  */
 function blockAt(kc: i32, ap: usize, bp: usize, cp: usize, ld: i32, mr: i32, nr: i32, acc: bool, tmp: usize): void {
   const ldb = (<usize>ld) << 2;
-  if (mr === 4 && nr === 8) {
-    micro(kc, ap, bp, cp, ldb, acc);
+  if (nr === 8) {
+    micro(kc, ap, bp, cp, ldb, acc, mr);
     return;
   }
-  micro(kc, ap, bp, tmp, 32, false);
+  micro(kc, ap, bp, tmp, 32, false, 4);
   for (let r = 0; r < mr; r++) {
     for (let l = 0; l < nr; l++) {
       const v = load<f32>(tmp + r * 32 + l * 4);
@@ -294,7 +305,7 @@ function blockAt(kc: i32, ap: usize, bp: usize, cp: usize, ld: i32, mr: i32, nr:
  * `y[n, ch + r, s]` with (n, s) advancing from column j.
  */
 function blockScatter(kc: i32, ap: usize, bp: usize, ch: i32, j: i32, mr: i32, nr: i32, acc: bool, tmp: usize): void {
-  micro(kc, ap, bp, tmp, 32, false);
+  micro(kc, ap, bp, tmp, 32, false, 4);
   let n = j / cmS;
   let s = j - n * cmS;
   for (let l = 0; l < nr; l++) {
