@@ -88,6 +88,10 @@ describe('shape errors name the op, the argument and the shapes', () => {
       () => ops.conv2d(zeros([1, 1, 2, 2]), zeros([1, 1, 3, 3])),
       /conv2d: x of shape \[1, 1, 2, 2\] is too small for a 3x3 kernel/,
     ],
+    [
+      () => ops.conv2d(zeros([1, 1, 3, 3]), zeros([2, 1, 3, 3]), { bias: zeros([3]) }),
+      /conv2d: bias has shape \[3\]; expected \[2\] \(one per output channel\)/,
+    ],
     [() => ops.exp(tensor([1], { dtype: 'int32' })), /exp: x has dtype int32 but a float dtype is required/],
     [
       () => ops.takeAlongAxis(zeros([2, 3]), zeros([2, 1]), 1),

@@ -102,7 +102,11 @@ export interface Kernels<D> {
    * (or `[...B, N, K]` when transposeB); both rank ≥ 2; batch dims broadcast.
    */
   matmul(a: KTensor<D>, b: KTensor<D>, transposeA: boolean, transposeB: boolean): KTensor<D>;
-  conv2d(x: KTensor<D>, w: KTensor<D>, attrs: Conv2dAttrs): KTensor<D>;
+  /**
+   * 2-D convolution; `bias` `[O]`, when given, is added to every output of its channel in the same
+   * kernel call (PyTorch's conv2d bias), which saves a full pass over y where the backend fuses it.
+   */
+  conv2d(x: KTensor<D>, w: KTensor<D>, attrs: Conv2dAttrs, bias?: KTensor<D>): KTensor<D>;
   /** Gradient of conv2d with respect to its input: dy `[N, O, Ho, Wo]`, w → dx of shape `xShape`. */
   conv2dBackpropInput(dy: KTensor<D>, w: KTensor<D>, xShape: Shape, attrs: Conv2dAttrs): KTensor<D>;
   /** Gradient of conv2d with respect to its filter: x, dy → dw of shape `wShape`. */

@@ -92,6 +92,22 @@ export function conv2dSizes(
   return { n, c, h, w, o, cg, og: o / g, g, kh, kw, ho, wo };
 }
 
+/** Validates conv2d's optional bias: shape `[O]` and x's dtype (same words on every backend). */
+export function checkConvBias(
+  bias: { readonly shape: Shape; readonly dtype: DType },
+  o: number,
+  dtype: DType,
+  kernel: string,
+  check: KernelCheck,
+): void {
+  const ok = bias.shape.length === 1 && bias.shape[0] === o && bias.dtype === dtype;
+  check(
+    ok,
+    kernel,
+    () => `bias [${bias.shape.join(',')}] ${bias.dtype} must be [${o}] ${dtype} (one per output channel)`,
+  );
+}
+
 /** `[N, C, Ho, Wo]` for pooling x `[N, C, H, W]`. */
 export function pool2dOutShape(xShape: Shape, a: Pool2dAttrs): [number, number, number, number] {
   const [n, c, h, w] = xShape as [number, number, number, number];

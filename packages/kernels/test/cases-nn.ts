@@ -79,6 +79,14 @@ const convCases: AnyCase[] = [
     },
   }),
   kase({
+    title: 'random geometry with a bias (added in the same call)',
+    arb: fc.record({ c: convCase(), seed: seed() }),
+    call: (k, up, { c, seed }) => {
+      const t = conv(c, seed);
+      return k.conv2d(up(t.x), up(t.w), c.attrs, up(rand([c.w[0]!], seed + 3)));
+    },
+  }),
+  kase({
     title: 'random depthwise geometry',
     arb: fc.record({ c: convCase({ depthwise: true }), seed: seed() }),
     call: (k, up, { c, seed }) => {

@@ -1,5 +1,5 @@
 /** @file The conv2d layer (zeros or replicate padding, stride, dilation, groups, optional bias). */
-import { add, conv2d as conv2dOp, type Key, pad, reshape, split, type Tensor } from '@tapenet/autodiff';
+import { conv2d as conv2dOp, type Key, pad, split, type Tensor } from '@tapenet/autodiff';
 import { type Padding, type Window, windowOf } from './geometry.js';
 import { type Initializer, fansOf, torchDefaultBias, torchDefaultWeight, type WeightBiasInit } from './init.js';
 import { checkInts, dtypeOf, EMPTY, layerError, type Pair, single } from './internal.js';
@@ -83,7 +83,13 @@ export function conv2d(c: Conv2dConfig): Layer<ConvParams, Empty> {
     apply: (p, state, x) => {
       const { win } = plan(c, shape3(x.shape.slice(1)));
       const [t, b, l, r] = win.pads;
-      const opts = { stride: win.stride, dilation: win.dilation, groups: c.groups ?? 1 };
+      // The bias goes into the convolution itself: one pass over the output fewer than adding it after.
+      const opts = {
+        stride: win.stride,
+        dilation: win.dilation,
+        groups: c.groups ?? 1,
+        ...(p.bias === undefined ? {} : { bias: p.bias }),
+      };
       const y = replicate
         ? conv2dOp(
             pad(
@@ -100,7 +106,7 @@ export function conv2d(c: Conv2dConfig): Layer<ConvParams, Empty> {
             { ...opts, padding: 0 },
           )
         : conv2dOp(x, p.weight, { ...opts, padding: win.pads });
-      return { y: p.bias === undefined ? y : add(y, reshape(p.bias, [1, c.out, 1, 1])), state };
+      return { y, state };
     },
   };
 }

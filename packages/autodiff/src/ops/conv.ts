@@ -14,16 +14,18 @@ import type { Tensor } from '../tensor.js';
 import { call, defineOp, nonDifferentiable, type OpDef } from './def.js';
 import { takeAlongAxis } from './indexing.js';
 import { reshape } from './movement.js';
+import { sum } from './reduce.js';
 import { checkFloat } from './util.js';
 
-// y = conv(x, w): x̄ = convᵀₓ(ȳ, w), w̄ = convᵀ_w(x, ȳ)
+// y = conv(x, w) (+ b per channel): x̄ = convᵀₓ(ȳ, w), w̄ = convᵀ_w(x, ȳ), b̄ = Σ_{n,h,w} ȳ
 export const conv2dDef = defineOp({
   name: 'conv2d',
   differentiable: true,
-  forward: (k, [x, w], attrs) => k.conv2d(x!, w!, attrs),
-  vjp: (g, { inputs: [x, w], attrs, needs }) => [
+  forward: (k, [x, w, b], attrs) => k.conv2d(x!, w!, attrs, b),
+  vjp: (g, { inputs: [x, w, b], attrs, needs }) => [
     needs[0] ? conv2dBackpropInput(g, w!, x!.shape, attrs) : null,
     needs[1] ? conv2dBackpropFilter(x!, g, w!.shape, attrs) : null,
+    ...(b === undefined ? [] : [needs[2] ? sum(g, [0, 2, 3]) : null]),
   ],
 });
 
@@ -49,7 +51,8 @@ export const conv2dBackpropFilterDef = defineOp({
   ],
 });
 
-const conv2dRaw = (x: Tensor, w: Tensor, attrs: Conv2dAttrs): Tensor => call(conv2dDef, [x, w], attrs);
+const conv2dRaw = (x: Tensor, w: Tensor, attrs: Conv2dAttrs, bias?: Tensor): Tensor =>
+  call(conv2dDef, bias === undefined ? [x, w] : [x, w, bias], attrs);
 
 /** Gradient of conv2d with respect to its input (a transposed convolution). */
 export const conv2dBackpropInput = (dy: Tensor, w: Tensor, xShape: Shape, attrs: Conv2dAttrs): Tensor =>
@@ -84,6 +87,8 @@ export function resolvePadding(spec: PaddingSpec, hw: Pair, kernel: Pair, stride
 }
 
 export type Conv2dOptions = {
+  /** `[O]`, added to every output of its channel inside the convolution (PyTorch's `bias`). */
+  readonly bias?: Tensor;
   readonly stride?: number | Pair;
   readonly padding?: PaddingSpec;
   readonly dilation?: number | Pair;
@@ -97,8 +102,10 @@ const positiveInts = (op: string, arg: string, v: readonly number[], min = 1): v
 
 /**
  * 2-D convolution (cross-correlation, as in PyTorch): x `[N, C, H, W]`, w `[O, C/groups, KH, KW]` →
- * `[N, O, Ho, Wo]`, `Ho = ⌊(H + padTop + padBottom - dil·(KH - 1) - 1)/stride⌋ + 1`.
+ * `[N, O, Ho, Wo]`, `Ho = ⌊(H + padTop + padBottom - dil·(KH - 1) - 1)/stride⌋ + 1`. An optional `bias`
+ * `[O]` is added in the same kernel call (the same as adding it afterwards, one pass over y fewer).
  * @example conv2d(x, w, { padding: 'same' })
+ * @example conv2d(x, w, { bias: b, padding: 1 }) // b: [O]
  */
 export function conv2d(x: Tensor, w: Tensor, opts: Conv2dOptions = {}): Tensor {
   const op = 'conv2d';
@@ -118,6 +125,12 @@ export function conv2d(x: Tensor, w: Tensor, opts: Conv2dOptions = {}): Tensor {
   if (c % groups !== 0 || o % groups !== 0) {
     throw new ShapeError(op, 'groups', `${groups} must divide both input channels ${c} and output channels ${o}`);
   }
+  const bias = opts.bias;
+  if (bias !== undefined) {
+    if (bias.rank !== 1 || bias.shape[0] !== o)
+      throw new ShapeError(op, 'bias', `has shape ${fmt(bias.shape)}; expected [${o}] (one per output channel)`);
+    if (bias.dtype !== x.dtype) throw new ShapeError(op, 'bias', `has dtype ${bias.dtype} but x has ${x.dtype}`);
+  }
   if (cg !== c / groups) {
     throw new ShapeError(
       op,
@@ -136,7 +149,7 @@ export function conv2d(x: Tensor, w: Tensor, opts: Conv2dOptions = {}): Tensor {
       `of shape ${fmt(x.shape)} is too small for a ${kh}x${kw} kernel (dilation ${dilation.join('x')}, padding ${padding.join(',')}): output would be ${ho}x${wo}`,
     );
   }
-  return conv2dRaw(x, w, attrs);
+  return conv2dRaw(x, w, attrs, bias);
 }
 
 export type Pool2dOptions = {

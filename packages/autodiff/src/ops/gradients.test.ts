@@ -326,10 +326,16 @@ const CASES: { readonly [K in OpName]: Case } = {
       })),
     order2: true,
   },
+  // With and without the fused bias (then a third argument, [O]).
   conv2d: convCase((c) =>
-    fc
-      .tuple(arbTensorOfShape(c.xShape, f64), arbTensorOfShape(c.wShape, f64))
-      .map((args) => ({ f: (x: Tensor, w: Tensor) => ops.conv2d(x, w, c), args })),
+    fc.oneof(
+      fc
+        .tuple(arbTensorOfShape(c.xShape, f64), arbTensorOfShape(c.wShape, f64))
+        .map((args) => ({ f: (x: Tensor, w: Tensor) => ops.conv2d(x, w, c), args })),
+      fc
+        .tuple(arbTensorOfShape(c.xShape, f64), arbTensorOfShape(c.wShape, f64), arbTensorOfShape([c.wShape[0]!], f64))
+        .map((args) => ({ f: (x: Tensor, w: Tensor, b: Tensor) => ops.conv2d(x, w, { ...c, bias: b }), args })),
+    ),
   ),
   conv2dBackpropInput: convCase((c) =>
     fc

@@ -9,8 +9,8 @@
  */
 import type { IKernelFunctionThis } from 'gpu.js';
 import type { Conv2dAttrs, Shape } from '../backend.js';
-import { conv2dSizes } from '../shape.js';
-import { check } from './elementwise.js';
+import { checkConvBias, conv2dSizes } from '../shape.js';
+import { binary, check } from './elementwise.js';
 import type { GTensor, Runtime } from './runtime.js';
 
 declare function floorDiv(r: number, d: number): number;
@@ -145,12 +145,20 @@ function checkDy(dy: Shape, G: ConvConsts, kernel: string): void {
   check(dy.length === 4 && want.every((d, i) => d === dy[i]), kernel, () => `dy [${dy}], expected [${want}]`);
 }
 
-/** x `[N, C, H, W]`, w `[O, C/G, KH, KW]` → y `[N, O, Ho, Wo]`. */
-export function conv2d(rt: Runtime, x: GTensor, w: GTensor, attrs: Conv2dAttrs): GTensor {
+/**
+ * x `[N, C, H, W]`, w `[O, C/G, KH, KW]` → y `[N, O, Ho, Wo]`. A bias `[O]` is added by this backend's own
+ * broadcast add afterwards (one more kernel launch; the fusion pays where results are copied per call).
+ */
+export function conv2d(rt: Runtime, x: GTensor, w: GTensor, attrs: Conv2dAttrs, bias?: GTensor): GTensor {
   check(x.dtype === 'float32' && w.dtype === 'float32', 'conv2d', () => `needs float32, got ${x.dtype}, ${w.dtype}`);
   const G = geometry(x.shape, w.shape, attrs, 'conv2d');
+  if (bias !== undefined) checkConvBias(bias, G.o, x.dtype, 'conv2d', check);
   const launch = { label: 'conv2d', kernel: conv2dKernel, constants: { ...G }, loopMax: Math.max(G.cg, G.kh, G.kw) };
-  return rt.tensor(launch, [x, w], [G.nb, G.o, G.ho, G.wo], 'float32');
+  const y = rt.tensor(launch, [x, w], [G.nb, G.o, G.ho, G.wo], 'float32');
+  if (bias === undefined) return y;
+  const out = binary(rt, 'add', y, { ...bias, shape: [1, G.o, 1, 1] });
+  rt.release(y.data);
+  return out;
 }
 
 /** dy `[N, O, Ho, Wo]`, w → dx of shape `xShape`. */

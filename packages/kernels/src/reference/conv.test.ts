@@ -65,6 +65,16 @@ describe('conv2d worked examples', () => {
     expect(vals(conv2d(x, t([1, 2, 3, 4], [4, 1, 1, 1]), attrs({ groups: 2 })))).toEqual([2, 4, 9, 12]);
   });
 
+  it('adds a bias per output channel', () => {
+    const x = t([1, 2, 3, 4], [2, 2, 1, 1]); // n=0: [1, 2], n=1: [3, 4]
+    const w = t([1, -1, 2, 0], [2, 2, 1, 1]); // o=0: c0 - c1, o=1: 2·c0
+    expect(vals(conv2d(x, w, attrs(), t([10, 100], [2])))).toEqual([9, 102, 9, 106]);
+    expect(() => conv2d(x, w, attrs(), t([1, 2, 3], [3]))).toThrow(
+      /^reference\.conv2d: bias \[3\] float64 must be \[2\] float64/,
+    );
+    expect(() => conv2d(x, w, attrs(), t([1, 2], [2], 'float32'))).toThrow(/bias \[2\] float32 must be \[2\] float64/);
+  });
+
   it('batches over N and sums over C', () => {
     const x = t([1, 2, 3, 4], [2, 2, 1, 1]); // n=0: [1, 2], n=1: [3, 4]
     expect(vals(conv2d(x, t([1, -1], [1, 2, 1, 1]), attrs()))).toEqual([-1, -1]);

@@ -8,7 +8,7 @@
  * is what makes them the exact transposes of conv2d. All accumulate in doubles.
  */
 import type { Conv2dAttrs, Shape } from '../backend.js';
-import { type Conv2dSizes, conv2dSizes } from '../shape.js';
+import { type Conv2dSizes, checkConvBias, conv2dSizes } from '../shape.js';
 import { check, fmt, fromAccumulator, type RTensor } from './tensor.js';
 
 /** Sizes of one conv2d problem plus, per kernel offset, the input row/column each output reads. */
@@ -43,18 +43,21 @@ function geometry(xShape: Shape, wShape: Shape, a: Conv2dAttrs, kernel: string):
 
 /**
  * `y[n, o, oh, ow] = Σ_{c, kh, kw} x[n, g*C/G + c, oh*sH - top + kh*dH, ow*sW - left + kw*dW] · w[o, c, kh, kw]`
- * with `g = floor(o / (O/G))`; x `[N, C, H, W]`, w `[O, C/G, KH, KW]` → y `[N, O, Ho, Wo]`.
+ * with `g = floor(o / (O/G))`, plus `bias[o]` when given; x `[N, C, H, W]`, w `[O, C/G, KH, KW]` → y
+ * `[N, O, Ho, Wo]`.
  */
-export function conv2d(x: RTensor, w: RTensor, attrs: Conv2dAttrs): RTensor {
+export function conv2d(x: RTensor, w: RTensor, attrs: Conv2dAttrs, bias?: RTensor): RTensor {
   check(x.dtype === w.dtype, 'conv2d', () => `dtype mismatch: ${x.dtype} vs ${w.dtype}`);
   const G = geometry(x.shape, w.shape, attrs, 'conv2d');
   const { c, h, o, cg, og, kh, kw, ho, wo, rows, cols } = G;
+  if (bias !== undefined) checkConvBias(bias, o, x.dtype, 'conv2d', check);
   const xd = x.data;
   const wd = w.data;
   const y = new Float64Array(G.n * o * ho * wo);
   for (let nn = 0; nn < G.n; nn++) {
     for (let oo = 0; oo < o; oo++) {
       const yBase = (nn * o + oo) * ho * wo;
+      if (bias !== undefined) y.fill(bias.data[oo]!, yBase, yBase + ho * wo);
       for (let cc = 0; cc < cg; cc++) {
         const xBase = (nn * c + Math.floor(oo / og) * cg + cc) * h * G.w;
         for (let i = 0; i < kh; i++) {

@@ -9,8 +9,9 @@
  */
 import type { Conv2dAttrs, Shape } from '../backend.js';
 import { reference } from '../reference/index.js';
-import { type Conv2dSizes, conv2dSizes, sizeOf } from '../shape.js';
+import { type Conv2dSizes, checkConvBias, conv2dSizes, sizeOf } from '../shape.js';
 import { allF32, type Ctx, check, fmt, NS_PER_FLOP, roundUp, tensor, type WTensor } from './context.js';
+import { binaryJob, collapse } from './elementwise.js';
 import * as L from './layout.js';
 import { chooseTiles, gemmScratch, setBlocking } from './matmul.js';
 
@@ -49,10 +50,16 @@ function geometryBlock(ctx: Ctx, G: Geometry, a: Conv2dAttrs): number {
 /** Flops of one conv pass: every output of every group sums Cg·KH·KW products. */
 const flops = (G: Geometry): number => 2 * G.n * G.o * G.ho * G.wo * G.cg * G.kh * G.kw;
 
-/** `y = conv2d(x, w)`: x `[N, C, H, W]`, w `[O, C/G, KH, KW]` → y `[N, O, HO, WO]`. */
-export function conv2d(ctx: Ctx, x: WTensor, w: WTensor, attrs: Conv2dAttrs): WTensor {
-  if (!allF32(x, w)) return reference.kernels.conv2d(x, w, attrs);
+/**
+ * `y = conv2d(x, w) + bias`: x `[N, C, H, W]`, w `[O, C/G, KH, KW]`, optional bias `[O]` → y
+ * `[N, O, HO, WO]`. The bias is added in place in wasm memory by a second job, before y is copied out.
+ */
+export function conv2d(ctx: Ctx, x: WTensor, w: WTensor, attrs: Conv2dAttrs, bias?: WTensor): WTensor {
+  if (!allF32(x, w) || (bias !== undefined && bias.dtype !== 'float32')) {
+    return reference.kernels.conv2d(x, w, attrs, bias);
+  }
   const G = geometry(x.shape, w.shape, attrs, 'conv2d');
+  if (bias !== undefined) checkConvBias(bias, G.o, x.dtype, 'conv2d', check);
   const shape = [G.n, G.o, G.ho, G.wo];
   const len = sizeOf(shape);
   if (len === 0) return tensor(new Float32Array(0), shape, 'float32');
@@ -79,6 +86,13 @@ export function conv2d(ctx: Ctx, x: WTensor, w: WTensor, attrs: Conv2dAttrs): WT
   rt.set(d, L.G_C, py);
   rt.set(d, L.G_CONV, cv);
   rt.run(d, L.JOB_GEMM, tiles, gemmScratch(tune, nt), flops(G) * NS_PER_FLOP);
+  if (bias !== undefined) {
+    const pb = rt.put(bias.data as Float32Array);
+    const channels = [1, G.o, 1, 1];
+    const walk = collapse([shape, channels], shape);
+    if (walk === null) throw new Error('wasm.conv2d: a rank-4 broadcast always collapses');
+    binaryJob(ctx, L.BIN_ADD, walk, false, { a: py, b: pb, c: 0, out: py }, len);
+  }
   return tensor(rt.takeF32(py, len), shape, 'float32');
 }
 

@@ -77,7 +77,7 @@ export function unary(ctx: Ctx, op: UnaryOp, x: WTensor): WTensor {
 }
 
 /** Dims (outermost first) and per-operand element strides of a broadcast, collapsed to at most `E_RANK`. */
-interface Walk {
+export interface Walk {
   readonly shape: number[];
   readonly strides: number[][];
 }
@@ -150,20 +150,38 @@ function runBinary(
   if (n === 0) return tensor(new Float32Array(0), shape, 'float32');
   const walk = collapse(shapes, shape);
   if (walk === null) return null;
-  const { rt, tune } = ctx;
+  const { rt } = ctx;
   rt.begin();
   const pa = rt.put(a.data as Float32Array);
   const pb = rt.put(b.data as Float32Array);
   const pc = cond === undefined ? 0 : rt.put(cond);
   const py = rt.alloc(n * 4);
+  binaryJob(ctx, op, walk, cond !== undefined, { a: pa, b: pb, c: pc, out: py }, n);
+  return tensor(rt.takeF32(py, n), shape, 'float32');
+}
+
+/**
+ * Runs JOB_BINARY `op` on operands already in the arena (addresses in `at`; `at.c` is where's condition,
+ * present when `hasCond`) over the `n` outputs that `walk` describes. `out` may be `a` (in place): every
+ * output element is read and written by the same lane.
+ */
+export function binaryJob(
+  ctx: Ctx,
+  op: number,
+  walk: Walk,
+  hasCond: boolean,
+  at: { readonly a: number; readonly b: number; readonly c: number; readonly out: number },
+  n: number,
+): void {
+  const { rt, tune } = ctx;
   const d = rt.desc(L.E_WORDS);
   const chunk = Math.max(4, Math.min(tune.chunk, n));
-  const [sc, sa, sb] = cond === undefined ? [undefined, ...walk.strides] : walk.strides;
+  const [sc, sa, sb] = hasCond ? walk.strides : [undefined, ...walk.strides];
   rt.set(d, L.E_OP, op);
-  rt.set(d, L.E_A, pa);
-  rt.set(d, L.E_B, pb);
-  rt.set(d, L.E_C, pc);
-  rt.set(d, L.E_OUT, py);
+  rt.set(d, L.E_A, at.a);
+  rt.set(d, L.E_B, at.b);
+  rt.set(d, L.E_C, at.c);
+  rt.set(d, L.E_OUT, at.out);
   rt.set(d, L.E_LEN, n);
   rt.set(d, L.E_CHUNK, chunk);
   for (let i = 0; i < L.E_RANK; i++) {
@@ -173,7 +191,6 @@ function runBinary(
     rt.set(d, L.E_SC + i, sc?.[i] ?? 0);
   }
   rt.run(d, L.JOB_BINARY, Math.ceil(n / chunk), 64 + 3 * 1024, n * (op === L.BIN_POW ? 10 : 0.7));
-  return tensor(rt.takeF32(py, n), shape, 'float32');
 }
 
 /** `y = op(a, b)` with broadcasting; float32 in wasm. */

@@ -110,7 +110,7 @@ function kernelsFor(ctx: Ctx): Kernels<TypedArray> {
     reduce: (op, x, axes) => reduce(ctx, op, x, axes),
     argReduce: js.argReduce,
     matmul: (a, b, ta, tb) => matmul(ctx, a, b, ta, tb),
-    conv2d: (x, w, attrs) => conv2d(ctx, x, w, attrs),
+    conv2d: (x, w, attrs, bias) => conv2d(ctx, x, w, attrs, bias),
     conv2dBackpropInput: (dy, w, xShape, attrs) => conv2dBackpropInput(ctx, dy, w, xShape, attrs),
     conv2dBackpropFilter: (x, dy, wShape, attrs) => conv2dBackpropFilter(ctx, x, dy, wShape, attrs),
     maxPool2dArgmax: (x, attrs) => maxPool2dArgmax(ctx, x, attrs),
