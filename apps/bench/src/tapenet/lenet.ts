@@ -42,9 +42,8 @@ const SHAPES: { readonly [K in keyof LenetParams]: readonly number[] } = {
 
 /** Logits `[B, 10]` for images `[B, 1, 28, 28]`. */
 function forward(p: Params, x: Tensor): Tensor {
-  const bias = (b: Tensor): Tensor => reshape(b, [1, b.shape[0]!, 1, 1]);
-  let h = maxPool2d(relu(add(conv2d(x, p.c1w, { padding: 2 }), bias(p.c1b))), 2);
-  h = maxPool2d(relu(add(conv2d(h, p.c2w), bias(p.c2b))), 2);
+  let h = maxPool2d(relu(conv2d(x, p.c1w, { bias: p.c1b, padding: 2 })), 2);
+  h = maxPool2d(relu(conv2d(h, p.c2w, { bias: p.c2b })), 2);
   h = reshape(h, [x.shape[0]!, 400]);
   h = relu(add(matmul(h, p.f1w), p.f1b));
   h = relu(add(matmul(h, p.f2w), p.f2b));
