@@ -64,7 +64,8 @@ let fmaValid: boolean | undefined;
 
 /**
  * Whether this engine runs the relaxed-SIMD builds (fused multiply-add in the GEMM micro-kernel):
- * current browsers and Node ≥ 22 do; Node 20 only with `--experimental-wasm-relaxed-simd`.
+ * current browsers and Node ≥ 22 do; Node 20 only with `--experimental-wasm-relaxed-simd`. Probed once
+ * per process, so a V8 flag must be set before the first wasm backend is created.
  */
 export function relaxedSimdAvailable(): boolean {
   if (fmaValid === undefined) {
