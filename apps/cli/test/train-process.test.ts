@@ -48,6 +48,8 @@ describe('tapenet train (real process)', () => {
     const r = await tapenet(['train', 'lenet5', ...small, '--epochs', '2', '--out', out]);
     expect(r.stderr).not.toContain('error');
     expect(r.code).toBe(0);
+    // main.ts turns on relaxed SIMD (a V8 flag on Node 20), so the wasm backend runs its FMA build.
+    expect(r.stdout).toMatch(/backend wasm \(simd-fma-\d+-threads?\)/);
     expect(r.stdout).toMatch(/epoch 1\/2 {2}loss \d\.\d{4} {2}acc [\d.]+% {2}val_loss/);
     expect(r.stdout).toMatch(/test accuracy [\d.]+% \(loss [\d.]+, 256 images\)/);
     expect(r.stderr).toMatch(/epoch 2\/2 \[#+\] 640\/640 {2}\d+ items\/s/); // the progress bar (non-TTY: sparse lines)
