@@ -5,7 +5,8 @@
  * stops within one kernel of its limit instead of running for minutes on a slow backend, and the harness
  * records the error in that cell.
  */
-import type { Backend, Kernels } from '@tapenet/kernels';
+import type { Backend } from '@tapenet/kernels';
+import { wrapBackend } from './wrap-backend.js';
 
 export class StepTimeoutError extends Error {
   constructor(limitMs: number) {
@@ -27,37 +28,10 @@ export function deadlineBackend(b: Backend): Deadline {
   const check = (): void => {
     if (performance.now() > until) throw new StepTimeoutError(limit);
   };
-  const wrapped = new Map<PropertyKey, unknown>();
-  const kernels = new Proxy(b.kernels, {
-    get(target, prop, receiver) {
-      const v: unknown = Reflect.get(target, prop, receiver);
-      if (typeof v !== 'function') return v;
-      let w = wrapped.get(prop);
-      if (w === undefined) {
-        const fn = v as (...args: unknown[]) => unknown;
-        w = (...args: unknown[]): unknown => {
-          check();
-          return fn.apply(target, args);
-        };
-        wrapped.set(prop, w);
-      }
-      return w;
-    },
-  }) as Kernels<unknown>;
-  const backend: Backend = {
-    name: b.name,
-    mode: b.mode,
-    upload: (v, s) => {
-      check();
-      return b.upload(v, s);
-    },
-    read: (x) => {
-      check();
-      return b.read(x);
-    },
-    dispose: (x) => b.dispose(x),
-    kernels,
-  };
+  const backend = wrapBackend(b, (_name, _args, call) => {
+    check();
+    return call();
+  });
   return {
     backend,
     within: (ms, f) => {

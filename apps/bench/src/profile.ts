@@ -5,7 +5,8 @@
  * through the table does not count the inner call twice. On a backend that queues work asynchronously
  * (gpu.js pipelines), work is charged to whichever call waits for it, usually `read`.
  */
-import type { Backend, Kernels } from '@tapenet/kernels';
+import type { Backend } from '@tapenet/kernels';
+import { wrapBackend } from './wrap-backend.js';
 
 export type ProfileEntry = { readonly name: string; readonly calls: number; readonly ms: number };
 
@@ -20,55 +21,23 @@ export interface Profiler {
 export function profileBackend(b: Backend): Profiler {
   const totals = new Map<string, { calls: number; ms: number }>();
   let childMs = 0;
-  const timed = <A extends unknown[], R>(name: (args: A) => string, f: (...args: A) => R) => {
-    return (...args: A): R => {
-      const outerChild = childMs;
-      childMs = 0;
-      const t0 = performance.now();
-      try {
-        return f(...args);
-      } finally {
-        const dt = performance.now() - t0;
-        const key = name(args);
-        const e = totals.get(key) ?? { calls: 0, ms: 0 };
-        e.calls += 1;
-        e.ms += dt - childMs;
-        totals.set(key, e);
-        childMs = outerChild + dt;
-      }
-    };
-  };
-  const wrapped = new Map<PropertyKey, unknown>();
-  const kernels = new Proxy(b.kernels, {
-    get(target, prop, receiver) {
-      const v: unknown = Reflect.get(target, prop, receiver);
-      if (typeof v !== 'function') return v;
-      let w = wrapped.get(prop);
-      if (w === undefined) {
-        const fn = v as (...args: unknown[]) => unknown;
-        w = timed(
-          (args: unknown[]) => (typeof args[0] === 'string' ? `${String(prop)}:${args[0]}` : String(prop)),
-          (...args: unknown[]) => fn.apply(target, args),
-        );
-        wrapped.set(prop, w);
-      }
-      return w;
-    },
-  }) as Kernels<unknown>;
-  const backend: Backend = {
-    name: b.name,
-    mode: b.mode,
-    upload: timed(
-      () => 'upload',
-      (v: Parameters<Backend['upload']>[0], s: Parameters<Backend['upload']>[1]) => b.upload(v, s),
-    ),
-    read: timed(
-      () => 'read',
-      (x: Parameters<Backend['read']>[0]) => b.read(x),
-    ),
-    dispose: (x) => b.dispose(x),
-    kernels,
-  };
+  // Keyed by kernel plus its op argument where it has one (`binary:add`); time is exclusive of inner calls.
+  const backend = wrapBackend(b, (name, args, call) => {
+    const outerChild = childMs;
+    childMs = 0;
+    const t0 = performance.now();
+    try {
+      return call();
+    } finally {
+      const dt = performance.now() - t0;
+      const key = typeof args[0] === 'string' ? `${name}:${args[0]}` : name;
+      const e = totals.get(key) ?? { calls: 0, ms: 0 };
+      e.calls += 1;
+      e.ms += dt - childMs;
+      totals.set(key, e);
+      childMs = outerChild + dt;
+    }
+  });
   return {
     backend,
     report: () => [...totals].map(([name, e]) => ({ name, calls: e.calls, ms: e.ms })).sort((x, y) => y.ms - x.ms),
