@@ -25,7 +25,7 @@ import { matmul } from './matmul.js';
 import { broadcastTo, scatterAddAlongAxis, takeAlongAxis } from './movement.js';
 import { avgPool2d, avgPool2dBackward, maxPool2dArgmax } from './pooling.js';
 import { logSoftmax, reduce, softmax } from './reduce.js';
-import { Runtime } from './runtime.js';
+import { copyOf, Runtime } from './runtime.js';
 
 export { relaxedSimdAvailable as wasmRelaxedSimdAvailable } from './runtime.js';
 import { availableCores } from './threads.js';
@@ -157,14 +157,14 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     if (values.length !== sizeOf(shape)) {
       throw new Error(`wasm.upload: ${values.length} values for shape [${shape.join(',')}]`);
     }
-    return { data: values.slice(), shape: [...shape], dtype: dtypeOf(values) };
+    return { data: copyOf(values), shape: [...shape], dtype: dtypeOf(values) };
   };
   return {
     name: 'wasm',
     mode: `simd${rt.fma ? '-fma' : ''}-${threads}-thread${threads === 1 ? '' : 's'}`,
     threads,
     upload,
-    read: (x) => x.data.slice(),
+    read: (x) => copyOf(x.data),
     dispose: () => {},
     kernels: kernelsFor(ctx),
     stats: () => ({

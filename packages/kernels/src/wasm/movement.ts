@@ -13,6 +13,7 @@ import { reference } from '../reference/index.js';
 import { allocate, sizeOf } from '../shape.js';
 import { check, fmt, tensor, type WTensor } from './context.js';
 import { collapse } from './elementwise.js';
+import { uninitialisedBuffer } from './runtime.js';
 
 /** NumPy broadcasting of x to `shape`, written run by run. */
 export function broadcastTo(x: WTensor, shape: Shape): WTensor {
@@ -64,7 +65,7 @@ export function takeAlongAxis(x: WTensor, idx: WTensor, axis: number): WTensor {
   const id = idx.data as Int32Array;
   const len = x.shape[axis]!;
   const m = idx.shape[axis]!;
-  const out = new Float32Array(id.length);
+  const out = new Float32Array(uninitialisedBuffer(id.length * 4)); // takeRows writes every element
   const bad = takeRows(out, xd, id, outer, len, m, inner);
   if (bad >= 0) throw new Error(`wasm.takeAlongAxis: index ${id[bad]} outside [0, ${len})`);
   return tensor(out, idx.shape, 'float32');

@@ -6,12 +6,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { rand } from '../../test/arbitraries.js';
 import type { Conv2dAttrs, Pool2dAttrs } from '../backend.js';
 import { backendNames, createBackend, defaultBackendName } from '../select.js';
 import { createWasmBackend, type WasmBackend, wasmRelaxedSimdAvailable } from './index.js';
-import { copyBytes } from './runtime.js';
+import { copyBytes, copyOf, uninitialisedBuffer } from './runtime.js';
 
 function ready(b: WasmBackend): WasmBackend {
   const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -203,6 +203,36 @@ describe('wasm runtime', () => {
       const inShared = new Uint8Array(shared);
       expect(inShared[dstOff + bytes] ?? 0).toBe(0);
       if (dstOff > 0) expect(inShared[dstOff - 1]).toBe(0);
+    }
+  });
+
+  it('uninitialisedBuffer gives each caller its own buffer of exactly the size asked (Node: Buffer.allocUnsafeSlow)', () => {
+    const spy = vi.spyOn(Buffer, 'allocUnsafeSlow');
+    try {
+      // Small sizes are where Buffer.allocUnsafe would hand out slices of one shared pool.
+      const bufs = [0, 4, 12, 64, 4096, 1 << 20].map((n) => uninitialisedBuffer(n));
+      expect(bufs.map((b) => b.byteLength)).toEqual([0, 4, 12, 64, 4096, 1 << 20]);
+      expect(bufs.every((b) => b instanceof ArrayBuffer)).toBe(true);
+      const views = bufs.map((b) => new Uint8Array(b));
+      views.forEach((v, i) => v.fill(i + 1));
+      views.forEach((v, i) => expect(v.every((x) => x === i + 1)).toBe(true));
+      expect(spy).toHaveBeenCalledTimes(5); // every size but 0 took the uninitialised path
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('copyOf copies every dtype to a fresh buffer of the same type, bits and subarray views included', () => {
+    const f32 = new Float32Array(new Uint32Array([0x7fa00005, 0x3f800000, 0xff800000, 0, 0x80000000]).buffer);
+    const f64 = new Float64Array([Math.PI, -0, Number.NaN, 1e300]);
+    const i32 = new Int32Array([1, -2, 2 ** 31 - 1, -(2 ** 31)]);
+    const view = new Float32Array(new Float32Array([9, 8, 7, 6, 5]).buffer, 4, 3);
+    for (const src of [f32, f64, i32, view]) {
+      const out = copyOf(src);
+      expect(out.constructor).toBe(src.constructor);
+      expect(out.buffer).not.toBe(src.buffer);
+      expect(out.byteOffset).toBe(0);
+      expect([...new Uint8Array(out.buffer)]).toEqual([...new Uint8Array(src.buffer, src.byteOffset, src.byteLength)]);
     }
   });
 });
