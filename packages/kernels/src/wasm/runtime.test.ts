@@ -214,8 +214,8 @@ describe('wasm runtime', () => {
       expect(bufs.map((b) => b.byteLength)).toEqual([0, 4, 12, 64, 4096, 1 << 20]);
       expect(bufs.every((b) => b instanceof ArrayBuffer)).toBe(true);
       const views = bufs.map((b) => new Uint8Array(b));
-      views.forEach((v, i) => v.fill(i + 1));
-      views.forEach((v, i) => expect(v.every((x) => x === i + 1)).toBe(true));
+      for (const [i, v] of views.entries()) v.fill(i + 1);
+      expect(views.map((v, i) => v.every((x) => x === i + 1))).toEqual(views.map(() => true));
       expect(spy).toHaveBeenCalledTimes(5); // every size but 0 took the uninitialised path
     } finally {
       spy.mockRestore();
