@@ -404,6 +404,28 @@ function packIm2colT8(
       transpose4(v128.load(stage, 64), v128.load(stage, 80), v128.load(stage, 96), v128.load(stage, 112), o + 16, 32);
       q += 4;
       ow += 4;
+    } else if (q + 4 <= kc && oh + 1 < HO && 4 - (WO - ow) <= WO) {
+      // Four k indices across the end of a row: the last r outputs of row oh, then the first 4 - r of
+      // row oh + 1 (same image; needs WO >= 4 - r). Each column reads one masked run from each row.
+      const r = WO - ow;
+      const stage = lanes + 96;
+      for (let l = 0; l < 8; l++) {
+        const lp = lanes + l * 12;
+        const ih = ihb + load<i32>(lp, 4);
+        const iw = ow + load<i32>(lp, 8);
+        const iw2 = load<i32>(lp, 8) - r;
+        const row = at(xn, load<i32>(lp) + ih * W);
+        let v = f32x4.splat(0);
+        if (inside(ih, H) && iw > -4 && iw < W) v = maskedRun(row, iw, 0, 0, r, W);
+        if (inside(ih + sh, H) && iw2 > -4 && iw2 < W) v = v128.or(v, maskedRun(at(row, sh * W), iw2, 0, r, 4, W));
+        v128.store(stage + l * 16, v);
+      }
+      const o = out + q * 32;
+      transpose4(v128.load(stage), v128.load(stage, 16), v128.load(stage, 32), v128.load(stage, 48), o, 32);
+      transpose4(v128.load(stage, 64), v128.load(stage, 80), v128.load(stage, 96), v128.load(stage, 112), o + 16, 32);
+      q += 4;
+      ow = 4 - r;
+      oh++;
     } else {
       for (let l = 0; l < 8; l++) {
         const lp = lanes + l * 12;

@@ -211,8 +211,11 @@ function binaryRun(op: i32, a: usize, b: usize, c: usize, dst: usize, n: i32, tm
   } else if (op === BIN_POW) {
     for (; i < n; i++) store<f32>(at(dst, i), <f32>NativeMath.pow(<f64>load<f32>(at(a, i)), <f64>load<f32>(at(b, i))));
   } else if (op === BIN_WHERE) {
+    // Written out rather than through binaryVec, which -O3 leaves as a call with a switch per vector.
+    const z = f32x4.splat(0);
     for (; i + 4 <= n; i += 4) {
-      v128.store(at(dst, i), binaryVec(op, v128.load(at(a, i)), v128.load(at(b, i)), v128.load(at(c, i))));
+      const keep = f32x4.ne(v128.load(at(c, i)), z);
+      v128.store(at(dst, i), v128.bitselect(v128.load(at(a, i)), v128.load(at(b, i)), keep));
     }
   } else {
     const z = f32x4.splat(0);
