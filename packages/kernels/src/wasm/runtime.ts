@@ -113,8 +113,8 @@ export class Runtime {
   private readonly base: number;
   private readonly minParallelNs: number;
   private top: number;
-  private i32: Int32Array<ArrayBufferLike> = new Int32Array(0);
-  private view: ArrayBufferLike | undefined;
+  private heap!: ArrayBufferLike;
+  private i32!: Int32Array<ArrayBufferLike>;
   private destroyed = false;
   /** Number of the last job published (the high word of the claim word). */
   private seq = 0;
@@ -139,6 +139,7 @@ export class Runtime {
     const module = moduleOf(`${shared ? 'shared' : 'single'}${fma ? '-fma' : ''}`);
     const api = wasmApi();
     this.memory = new api.Memory({ initial: 1, maximum: MAX_PAGES, ...(shared ? { shared: true } : {}) });
+    this.viewMemory();
     const instance = new api.Instance(module, { env: { memory: this.memory } });
     this.exports = instance.exports as unknown as Exports;
     this.base = align(this.exports.heapBase(), 64);
@@ -162,11 +163,12 @@ export class Runtime {
   alloc(bytes: number, alignment = 64): number {
     const p = align(this.top, alignment);
     const end = p + Math.max(bytes, 0);
-    const have = this.memory.buffer.byteLength;
+    const have = this.heap.byteLength;
     if (end > have) {
       const pages = Math.ceil((end - have) / PAGE);
       if (have / PAGE + pages > MAX_PAGES) throw new Error(`wasm backend: needs ${end} bytes, over the 4 GiB limit`);
       this.memory.grow(pages);
+      this.viewMemory();
     }
     this.top = end;
     return p;
@@ -182,24 +184,25 @@ export class Runtime {
     return this.memory.buffer.byteLength;
   }
 
-  /** Int32 view of the whole memory, refreshed after growth. */
+  /** Int32 view of the whole memory. */
   heapI32(): Int32Array<ArrayBufferLike> {
-    this.refresh();
     return this.i32;
   }
 
-  private refresh(): void {
-    const buf = this.memory.buffer;
-    if (buf !== this.view || this.i32.length * 4 !== buf.byteLength) {
-      this.view = buf;
-      this.i32 = new Int32Array(buf);
-    }
+  /**
+   * Takes the memory's current buffer and an Int32 view of it. Only `alloc` grows the memory (the wasm
+   * code never does), so this runs at construction and after each growth, not per access: reading
+   * `memory.buffer` of a shared memory costs V8 a lookup each time.
+   */
+  private viewMemory(): void {
+    this.heap = this.memory.buffer;
+    this.i32 = new Int32Array(this.heap);
   }
 
   /** Copies `values` into a fresh arena block and returns its address. */
   put(values: Float32Array | Int32Array): number {
     const p = this.alloc(values.length * 4);
-    copyBytes(this.memory.buffer, p, values.buffer, values.byteOffset, values.byteLength);
+    copyBytes(this.heap, p, values.buffer, values.byteOffset, values.byteLength);
     return p;
   }
 
@@ -216,7 +219,7 @@ export class Runtime {
   /** A fresh ArrayBuffer holding `bytes` bytes from address `p`. */
   private take(p: number, bytes: number): ArrayBuffer {
     const out = uninitialisedBuffer(bytes);
-    copyBytes(out, 0, this.memory.buffer, p, bytes);
+    copyBytes(out, 0, this.heap, p, bytes);
     return out;
   }
 
