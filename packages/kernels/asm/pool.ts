@@ -1,5 +1,6 @@
 /**
- * @file 2-D pooling over planes of `[H, W]`: argmax of max pooling, average pooling and its adjoint.
+ * @file 2-D pooling over planes of `[H, W]`: max pooling (maxima and their indices), average pooling and
+ * its adjoint.
  * Window (oh, ow) at offset (i, j) reads row `oh*sh - pt + i*dh` and column `ow*sw - pl + j*dw`; taps
  * outside the image are padding, skipped. A tile is a run of `P_CHUNK` planes, so each tile owns its
  * output (and, for the adjoint, its dx planes) alone.
@@ -15,6 +16,7 @@ import {
   P_KH,
   P_KW,
   P_OUT,
+  P_VALUES,
   P_PL,
   P_PLANES,
   P_PT,
@@ -54,8 +56,15 @@ function readGeometry(d: usize): void {
   DW = ld(d, P_DW);
 }
 
+/** Stores window `ow` of a row: the index of its first maximum (from maxWindow) and that value (NaN if none). */
+function storeWindow(xp: usize, o: usize, vo: usize, ow: i32, k: i32): void {
+  store<i32>(at(o, ow), k);
+  store<f32>(at(vo, ow), k >= 0 ? load<f32>(at(xp, k)) : <f32>NaN);
+}
+
 /**
- * One JOB_MAXPOOL tile: int32 index `ih*W + iw` of the first maximum (a NaN wins), -1 if none. Four
+ * One JOB_MAXPOOL tile: each window's maximum (to P_VALUES) and the int32 index `ih*W + iw` of its first
+ * maximum (to P_OUT; a NaN wins), -1 and NaN for a window with no tap in the image. Four
  * neighbouring windows that lie wholly inside the image run as one f32x4 with branch-free compares (a
  * data-dependent branch mispredicts half the time on real data); the others run the scalar loop.
  */
@@ -77,6 +86,7 @@ export function maxPoolTile(d: usize, t: i32): void {
   const p1 = min<i32>(ld(d, P_PLANES), p0 + chunk);
   const x = <usize>ld(d, P_X);
   const out = <usize>ld(d, P_OUT);
+  const values = <usize>ld(d, P_VALUES);
   const spanH = (kh - 1) * dh;
   const spanW = (kw - 1) * dw;
   // Output columns whose windows are wholly inside the image columns: iw0 = ow*sw - pl in [0, w - spanW).
@@ -86,12 +96,15 @@ export function maxPoolTile(d: usize, t: i32): void {
   for (let plane = p0; plane < p1; plane++) {
     const xp = at(x, plane * h * w);
     const op = at(out, plane * ho * wo);
+    const vp = at(values, plane * ho * wo);
     for (let oh = 0; oh < ho; oh++) {
       const ih0 = oh * sh - pt;
       const o = at(op, oh * wo);
+      const vo = at(vp, oh * wo);
       let ow = 0;
       if (ih0 >= 0 && ih0 + spanH < h) {
-        for (ow = 0; ow < owLo; ow++) store<i32>(at(o, ow), maxWindow(xp, ih0, ow * sw - pl, h, w, kh, kw, dh, dw));
+        for (ow = 0; ow < owLo; ow++)
+          storeWindow(xp, o, vo, ow, maxWindow(xp, ih0, ow * sw - pl, h, w, kh, kw, dh, dw));
         for (; ow + 4 <= owHi; ow += 4) {
           const k0 = ih0 * w + ow * sw - pl;
           let best = gather4(xp, k0, sw);
@@ -106,9 +119,10 @@ export function maxPoolTile(d: usize, t: i32): void {
             }
           }
           v128.store(at(o, ow), bi);
+          v128.store(at(vo, ow), best);
         }
       }
-      for (; ow < wo; ow++) store<i32>(at(o, ow), maxWindow(xp, ih0, ow * sw - pl, h, w, kh, kw, dh, dw));
+      for (; ow < wo; ow++) storeWindow(xp, o, vo, ow, maxWindow(xp, ih0, ow * sw - pl, h, w, kh, kw, dh, dw));
     }
   }
 }

@@ -77,6 +77,12 @@ export interface Pool2dAttrs {
   readonly padding: Padding4;
   readonly dilation: Pair;
 }
+/** What `maxPool2d` returns: the window maxima and their in-plane indices (int32), both `[N, C, Ho, Wo]`. */
+export interface MaxPool2dResult<D = unknown> {
+  readonly values: KTensor<D>;
+  readonly indices: KTensor<D>;
+}
+
 export interface AvgPool2dAttrs extends Pool2dAttrs {
   readonly countIncludePad: boolean;
 }
@@ -112,10 +118,11 @@ export interface Kernels<D> {
   /** Gradient of conv2d with respect to its filter: x, dy → dw of shape `wShape`. */
   conv2dBackpropFilter(x: KTensor<D>, dy: KTensor<D>, wShape: Shape, attrs: Conv2dAttrs): KTensor<D>;
   /**
-   * For each pooling window, the flat index `h*W + w` into its `[H, W]` plane of the first maximum
-   * (row-major window order); int32 `[N, C, Ho, Wo]`. Max pooling is `takeAlongAxis` of these.
+   * Max pooling, `[N, C, H, W]` → `[N, C, Ho, Wo]` twice: each window's maximum (`values`, x's dtype) and
+   * the flat index `h*W + w` into its `[H, W]` plane of that window's first maximum in row-major window
+   * order (`indices`, int32; a NaN beats every number). The indices are what the gradient scatters to.
    */
-  maxPool2dArgmax(x: KTensor<D>, attrs: Pool2dAttrs): KTensor<D>;
+  maxPool2d(x: KTensor<D>, attrs: Pool2dAttrs): MaxPool2dResult<D>;
   avgPool2d(x: KTensor<D>, attrs: AvgPool2dAttrs): KTensor<D>;
   /** Transpose of avgPool2d: spreads each dy element evenly over its window. */
   avgPool2dBackward(dy: KTensor<D>, xShape: Shape, attrs: AvgPool2dAttrs): KTensor<D>;

@@ -17,7 +17,8 @@ export type Up = (t: HostTensor) => KTensor;
 export interface Case<T> {
   readonly title: string;
   readonly arb: fc.Arbitrary<T>;
-  readonly call: (k: Kernels<unknown>, up: Up, input: T) => KTensor;
+  /** The kernel call; a kernel with several outputs (max pooling's values and indices) returns them all. */
+  readonly call: (k: Kernels<unknown>, up: Up, input: T) => KTensor | readonly KTensor[];
   /** Tolerance for float results (int32 results are always exact); default 'f32'. */
   readonly tol?: TolName;
   /** A worked example: one fixed input, run once whatever `numRuns` is. */
@@ -48,7 +49,11 @@ export function kase<T>(c: Case<T>): AnyCase {
 }
 
 /** A worked example with fixed inputs. */
-export function example(title: string, call: (k: Kernels<unknown>, up: Up) => KTensor, tol: TolName = 'f32'): AnyCase {
+export function example(
+  title: string,
+  call: (k: Kernels<unknown>, up: Up) => KTensor | readonly KTensor[],
+  tol: TolName = 'f32',
+): AnyCase {
   return kase({ title, arb: fc.constant(null), call: (k, up) => call(k, up), tol, once: true });
 }
 
@@ -62,8 +67,8 @@ function sameValues(a: TypedArray, b: TypedArray): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i] || (Number.isNaN(v) && Number.isNaN(b[i]!)));
 }
 
-/** Uploads, calls, reads back; checks the inputs are unchanged; disposes everything it made. */
-function evaluate<T>(b: Backend, c: Case<T>, input: T): Result {
+/** Uploads, calls, reads back every output; checks the inputs are unchanged; disposes everything it made. */
+function evaluate<T>(b: Backend, c: Case<T>, input: T): Result[] {
   const uploaded: [KTensor, HostTensor][] = [];
   const up: Up = (t) => {
     const x = b.upload(t.values, t.shape);
@@ -71,14 +76,14 @@ function evaluate<T>(b: Backend, c: Case<T>, input: T): Result {
     return x;
   };
   try {
-    const y = c.call(b.kernels, up, input);
-    const values = b.read(y);
+    const out = c.call(b.kernels, up, input);
+    const ys = Array.isArray(out) ? out : [out as KTensor];
+    const results = ys.map((y) => ({ shape: [...y.shape], dtype: y.dtype, values: b.read(y) }));
     for (const [x, t] of uploaded) {
       if (!sameValues(b.read(x), t.values)) throw new Error(`${b.name}: ${c.title} changed one of its inputs`);
     }
-    const result = { shape: [...y.shape], dtype: y.dtype, values };
-    b.dispose(y);
-    return result;
+    for (const y of ys) b.dispose(y);
+    return results;
   } finally {
     for (const [x] of uploaded) b.dispose(x);
   }
@@ -86,20 +91,25 @@ function evaluate<T>(b: Backend, c: Case<T>, input: T): Result {
 
 /** Runs the case on `b` and on the reference and fails on the first element out of tolerance. */
 export function compareWithReference<T>(b: Backend, c: Case<T>, input: T): void {
-  const want = evaluate(reference, c, input);
-  const got = evaluate(b, c, input);
-  expect(got.shape, 'shape').toEqual(want.shape);
-  expect(got.dtype, 'dtype').toBe(want.dtype);
-  expect(got.values.length, 'length').toBe(want.values.length);
-  const tolName: TolName = want.dtype === 'int32' ? 'exact' : (c.tol ?? 'f32');
-  const tol = TOL[tolName];
-  for (let i = 0; i < want.values.length; i++) {
-    const [g, w] = [got.values[i]!, want.values[i]!];
-    if (!close(g, w, tol)) {
-      const n = want.values.length;
-      throw new Error(
-        `${b.name} (${b.mode}): element ${i} of ${n} [${want.shape}] is ${g}, reference ${w} (tolerance ${tolName}: rtol ${tol.rtol}, atol ${tol.atol})`,
-      );
+  const wants = evaluate(reference, c, input);
+  const gots = evaluate(b, c, input);
+  expect(gots.length, 'outputs').toBe(wants.length);
+  wants.forEach((want, j) => {
+    const got = gots[j]!;
+    const which = wants.length > 1 ? `output ${j}: ` : '';
+    expect(got.shape, `${which}shape`).toEqual(want.shape);
+    expect(got.dtype, `${which}dtype`).toBe(want.dtype);
+    expect(got.values.length, `${which}length`).toBe(want.values.length);
+    const tolName: TolName = want.dtype === 'int32' ? 'exact' : (c.tol ?? 'f32');
+    const tol = TOL[tolName];
+    for (let i = 0; i < want.values.length; i++) {
+      const [g, w] = [got.values[i]!, want.values[i]!];
+      if (!close(g, w, tol)) {
+        const n = want.values.length;
+        throw new Error(
+          `${b.name} (${b.mode}): ${which}element ${i} of ${n} [${want.shape}] is ${g}, reference ${w} (tolerance ${tolName}: rtol ${tol.rtol}, atol ${tol.atol})`,
+        );
+      }
     }
-  }
+  });
 }

@@ -5,7 +5,7 @@
  * at `loopMaxIterations` silently, so a conv with Cin·K·K = 576 catches a kernel that relies on it).
  */
 import { fc } from '@fast-check/vitest';
-import type { AvgPool2dAttrs, Conv2dAttrs } from '../src/backend.js';
+import type { AvgPool2dAttrs, Conv2dAttrs, KTensor, MaxPool2dResult } from '../src/backend.js';
 import { broadcastFrom, type ConvCase, convCase, D, poolCase, rand, seed, shape } from './arbitraries.js';
 import { type AnyCase, example, kase } from './case.js';
 
@@ -165,20 +165,26 @@ const filterGradCases: AnyCase[] = [
   }),
 ];
 
+/** Both outputs of max pooling, compared one after the other. */
+const outputs = (r: MaxPool2dResult): readonly KTensor[] => [r.values, r.indices];
+
 const poolCases = {
-  maxPool2dArgmax: [
+  maxPool2d: [
     kase({
-      title: 'random geometry, ties broken by the first index in window order',
+      title: 'random geometry: maxima and indices, ties broken by the first index in window order',
       arb: fc.record({ p: poolCase(), seed: seed(), ties: fc.boolean() }),
-      call: (k, up, { p, seed, ties }) => k.maxPool2dArgmax(up(rand(p.x, seed, ties ? D.smallInts : D.std)), p.attrs),
+      call: (k, up, { p, seed, ties }) =>
+        outputs(k.maxPool2d(up(rand(p.x, seed, ties ? D.smallInts : D.std)), p.attrs)),
     }),
     example('2x2 stride 2 on an odd 5x3 image, padding right/bottom only', (k, up) =>
-      k.maxPool2dArgmax(up(rand([1, 2, 5, 3], 3)), {
-        kernel: [2, 2],
-        stride: [2, 2],
-        padding: [0, 1, 0, 1],
-        dilation: [1, 1],
-      }),
+      outputs(
+        k.maxPool2d(up(rand([1, 2, 5, 3], 3)), {
+          kernel: [2, 2],
+          stride: [2, 2],
+          padding: [0, 1, 0, 1],
+          dilation: [1, 1],
+        }),
+      ),
     ),
   ],
   avgPool2d: [

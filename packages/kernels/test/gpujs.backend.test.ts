@@ -106,14 +106,15 @@ const NAN_EXAMPLES = [
     const x = up(host([1, 9, Number.NaN, Number.NaN, 0, 2], [2, 3]));
     return k.concat([k.argReduce('argmax', x, 1), k.argReduce('argmin', x, 1)], 0);
   }),
-  example('maxPool2dArgmax picks a NaN', (k, up) =>
-    k.maxPool2dArgmax(up(host([1, 2, Number.NaN, 0], [1, 1, 2, 2])), {
+  example('maxPool2d picks a NaN (its index and the NaN itself)', (k, up) => {
+    const r = k.maxPool2d(up(host([1, 2, Number.NaN, 0], [1, 1, 2, 2])), {
       kernel: [2, 2],
       stride: [1, 1],
       padding: [0, 0, 0, 0],
       dilation: [1, 1],
-    }),
-  ),
+    });
+    return [r.values, r.indices];
+  }),
   example('maximum, minimum and relu propagate NaN', (k, up) => {
     const a = up(host([Number.NaN, 1, -1], [3]));
     const b = up(host([0, Number.NaN, Number.NaN], [3]));
@@ -165,8 +166,9 @@ function step(
   const lr = keep(b.upload(new Float32Array([0.05]), []));
   const h = keep(k.conv2d(x, w1, conv)); // [4, 4, 12, 12]
   const r = keep(k.unary('relu', h));
-  const idx = keep(k.maxPool2dArgmax(r, pool)); // [4, 4, 6, 6]
-  const p = keep(k.takeAlongAxis(as(r, [4, 4, 144]), as(idx, [4, 4, 36]), 2));
+  const pooled = k.maxPool2d(r, pool); // [4, 4, 6, 6] twice
+  const idx = keep(pooled.indices);
+  const p = keep(pooled.values);
   const a = keep(k.avgPool2d(as(p, [4, 4, 6, 6]), avg));
   const logits = keep(k.matmul(as(a, [4, 144]), w2, false, false)); // [4, 10]
   const logp = keep(k.logSoftmax(logits, 1));

@@ -76,7 +76,7 @@ export interface OpAttrs {
   conv2d: Conv2dAttrs;
   conv2dBackpropInput: Conv2dAttrs & { readonly xShape: Shape };
   conv2dBackpropFilter: Conv2dAttrs & { readonly wShape: Shape };
-  maxPool2dArgmax: Pool2dAttrs;
+  maxPool2d: Pool2dAttrs;
   avgPool2d: AvgPool2dAttrs;
   avgPool2dBackward: AvgPool2dAttrs & { readonly xShape: Shape };
   // normalisation along an axis

@@ -11,8 +11,8 @@ import {
 } from '@tapenet/kernels';
 import { fmt, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
-import { call, defineOp, nonDifferentiable, type OpDef } from './def.js';
-import { takeAlongAxis } from './indexing.js';
+import { call, defineOp, type OpDef } from './def.js';
+import { scatterAddAlongAxis } from './indexing.js';
 import { reshape } from './movement.js';
 import { sum } from './reduce.js';
 import { checkFloat } from './util.js';
@@ -179,19 +179,30 @@ function poolAttrs(op: string, x: Tensor, kernel: number | Pair, opts: Pool2dOpt
   return attrs;
 }
 
-export const maxPool2dArgmaxDef = nonDifferentiable('maxPool2dArgmax', (k, [x], attrs) => k.maxPool2dArgmax(x!, attrs));
+// x̄ = ȳ scattered to each window's first maximum: the indices the kernel found in the forward pass are
+// kept as a residual; the scatter's own adjoint is the gather, so second derivatives work too.
+export const maxPool2dDef: OpDef<'maxPool2d'> = defineOp({
+  name: 'maxPool2d',
+  differentiable: true,
+  forward: (k, [x], attrs) => {
+    const { values, indices } = k.maxPool2d(x!, attrs);
+    return { out: values, residuals: [indices] };
+  },
+  vjp: (g, { inputs: [x], residuals: [idx] }) => {
+    const [n, c, h, w] = x!.shape as [number, number, number, number];
+    const windows = g.shape[2]! * g.shape[3]!;
+    const dx = scatterAddAlongAxis(reshape(g, [n, c, windows]), reshape(idx!, [n, c, windows]), 2, h * w);
+    return [reshape(dx, x!.shape)];
+  },
+});
 
 /**
- * Max pooling over `kernel` windows (stride defaults to the kernel): `[N, C, H, W] → [N, C, Ho, Wo]`.
- * Built as argmax + takeAlongAxis, so the gradient goes to the first maximum of each window (PyTorch's
- * convention) and second derivatives come for free.
+ * Max pooling over `kernel` windows (stride defaults to the kernel): `[N, C, H, W] → [N, C, Ho, Wo]`. The
+ * gradient goes to the first maximum of each window in row-major order (PyTorch's convention); one kernel
+ * call finds the maxima and their positions.
  */
 export function maxPool2d(x: Tensor, kernel: number | Pair, opts: Pool2dOptions = {}): Tensor {
-  const attrs = poolAttrs('maxPool2d', x, kernel, opts);
-  const idx = call(maxPool2dArgmaxDef, [x], attrs);
-  const [n, c, ho, wo] = idx.shape as [number, number, number, number];
-  const flat = reshape(x, [n, c, x.shape[2]! * x.shape[3]!]);
-  return reshape(takeAlongAxis(flat, reshape(idx, [n, c, ho * wo]), 2), idx.shape);
+  return call(maxPool2dDef, [x], poolAttrs('maxPool2d', x, kernel, opts));
 }
 
 // avgPool: x̄ = avgPoolᵀ(ȳ); and the transpose's adjoint is avgPool itself

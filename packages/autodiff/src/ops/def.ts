@@ -6,12 +6,25 @@ import { recordOnTapes } from '../tape.js';
 import { fromKernel, type Tensor } from '../tensor.js';
 import type { OpAttrs, OpName } from './attrs.js';
 
-/** What a VJP rule sees: the op's inputs and output, its attributes, and which inputs need a cotangent. */
+/**
+ * What a VJP rule sees: the op's inputs and output, its attributes, which inputs need a cotangent, and the
+ * residuals its forward kept for it (empty unless the forward returned some).
+ */
 export interface VjpContext<K extends OpName> {
   readonly inputs: readonly Tensor[];
   readonly out: Tensor;
   readonly attrs: OpAttrs[K];
   readonly needs: readonly boolean[];
+  readonly residuals: readonly Tensor[];
+}
+
+/**
+ * A forward that also keeps residuals: tensors the kernel computed anyway that the VJP needs and the
+ * output does not show (JAX's custom_vjp residuals), e.g. max pooling's argmax. They carry no gradient.
+ */
+export interface WithResiduals {
+  readonly out: KTensor;
+  readonly residuals: readonly KTensor[];
 }
 
 /**
@@ -22,7 +35,7 @@ export interface VjpContext<K extends OpName> {
 export interface OpDef<K extends OpName> {
   readonly name: K;
   readonly differentiable: boolean;
-  forward(k: Kernels<unknown>, inputs: readonly KTensor[], attrs: OpAttrs[K]): KTensor;
+  forward(k: Kernels<unknown>, inputs: readonly KTensor[], attrs: OpAttrs[K]): KTensor | WithResiduals;
   vjp(g: Tensor, ctx: VjpContext<K>): readonly (Tensor | null)[];
 }
 
@@ -53,10 +66,13 @@ function checkFinite(name: string, out: Tensor): void {
 export function call<K extends OpName>(def: OpDef<K>, inputs: readonly Tensor[], attrs: OpAttrs[K]): Tensor {
   const backend = getBackend();
   const kts = inputs.map((t) => (t.backend === backend ? t.kt : backend.upload(t.data(), t.shape)));
-  const out = fromKernel(def.forward(backend.kernels, kts, attrs), backend);
+  const result = def.forward(backend.kernels, kts, attrs);
+  const [kt, kept] = 'residuals' in result ? [result.out, result.residuals] : [result, []];
+  const out = fromKernel(kt, backend);
   if (getDebugNans()) checkFinite(def.name, out);
   if (def.differentiable) {
-    recordOnTapes(def.name, inputs, out, (g, needs) => def.vjp(g, { inputs, out, attrs, needs }));
+    const residuals = kept.map((r) => fromKernel(r, backend));
+    recordOnTapes(def.name, inputs, out, (g, needs) => def.vjp(g, { inputs, out, attrs, needs, residuals }));
   }
   return out;
 }

@@ -347,31 +347,16 @@ const CASES: { readonly [K in OpName]: Case } = {
       .tuple(arbTensorOfShape(c.xShape, f64), arbTensorOfShape(conv2dOutShape(c.xShape, c.wShape, c), f64))
       .map((args) => ({ f: (x: Tensor, dy: Tensor) => ops.conv2dBackpropFilter(x, dy, c.wShape, c), args })),
   ),
-  maxPool2dArgmax: {
-    kind: 'none',
-    why: 'an index; maxPool2d is argmax + takeAlongAxis and is checked below',
-    example: () => {
-      const x = tensor(
-        [
-          [
-            [
-              [1, 5],
-              [7, 2],
-            ],
-          ],
-        ],
-        f64,
-      );
-      expect(ops.maxPool2d(x, 2).toArray()).toEqual([[[[7]]]]);
-      expect(grad((y: Tensor) => ops.sum(ops.maxPool2d(y, 2)))(x).toArray()).toEqual([
-        [
-          [
-            [0, 0],
-            [1, 0],
-          ],
-        ],
-      ]);
-    },
+  maxPool2d: {
+    kind: 'grad',
+    // distinct values: no ties, so the maximum does not move within a finite-difference step
+    arb: poolArb.chain((p) =>
+      arbTensorOfShape(p.xShape, { ...f64, distinct: true }).map((x) => ({
+        f: (y: Tensor) => ops.maxPool2d(y, p.attrs.kernel, p.attrs),
+        args: [x],
+      })),
+    ),
+    order2: true,
   },
   avgPool2d: {
     kind: 'grad',
@@ -439,7 +424,7 @@ for (const name of Object.keys(OPS) as OpName[]) {
   );
 }
 
-describe('max pooling (argmax + takeAlongAxis)', () => {
+describe('max pooling', () => {
   test.prop(
     [
       fc
@@ -456,7 +441,30 @@ describe('max pooling (argmax + takeAlongAxis)', () => {
         ),
     ],
     { numRuns: 12 },
-  )('gradients agree with central differences away from ties', ({ x, k, s }) => {
+  )('gradients agree with central differences away from ties (overlapping windows too)', ({ x, k, s }) => {
     checkGrads((y) => ops.maxPool2d(y, k, { stride: s }), [x], { order: 2 });
+  });
+
+  it('a worked example: the maximum, and the gradient at its position', () => {
+    const x = tensor(
+      [
+        [
+          [
+            [1, 5],
+            [7, 2],
+          ],
+        ],
+      ],
+      f64,
+    );
+    expect(ops.maxPool2d(x, 2).toArray()).toEqual([[[[7]]]]);
+    expect(grad((y: Tensor) => ops.sum(ops.maxPool2d(y, 2)))(x).toArray()).toEqual([
+      [
+        [
+          [0, 0],
+          [1, 0],
+        ],
+      ],
+    ]);
   });
 });

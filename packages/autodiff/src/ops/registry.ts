@@ -66,7 +66,7 @@ export const OPS: { readonly [K in OpName]: OpDef<K> } = {
   conv2d: conv.conv2dDef,
   conv2dBackpropInput: conv.conv2dBackpropInputDef,
   conv2dBackpropFilter: conv.conv2dBackpropFilterDef,
-  maxPool2dArgmax: conv.maxPool2dArgmaxDef,
+  maxPool2d: conv.maxPool2dDef,
   avgPool2d: conv.avgPool2dDef,
   avgPool2dBackward: conv.avgPool2dBackwardDef,
   softmax: nn.softmaxDef,

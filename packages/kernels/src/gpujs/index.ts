@@ -14,7 +14,7 @@ import { binary, cast, compare, unary, where } from './elementwise.js';
 import { matmul } from './matmul.js';
 import { type GpujsMode, type GpujsRunMode, resolveMode } from './modes.js';
 import { broadcastTo, concat, oneHot, pad, scatterAddAlongAxis, slice, takeAlongAxis, transpose } from './movement.js';
-import { avgPool2d, avgPool2dBackward, maxPool2dArgmax } from './pool.js';
+import { avgPool2d, avgPool2dBackward, maxPool2d } from './pool.js';
 import { argReduce, logSoftmax, reduce, softmax } from './reduce.js';
 import { type GpujsData, type GpujsStats, type GTensor, Runtime } from './runtime.js';
 import { HELPERS } from './scalar.js';
@@ -61,7 +61,7 @@ export function createGpujsBackend(options: GpujsOptions = {}): GpujsBackend {
     conv2d: (x, w, attrs, bias) => conv2d(rt, x, w, attrs, bias),
     conv2dBackpropInput: (dy, w, xShape, attrs) => conv2dBackpropInput(rt, dy, w, xShape, attrs),
     conv2dBackpropFilter: (x, dy, wShape, attrs) => conv2dBackpropFilter(rt, x, dy, wShape, attrs),
-    maxPool2dArgmax: (x, attrs) => maxPool2dArgmax(rt, x, attrs),
+    maxPool2d: (x, attrs) => maxPool2d(rt, x, attrs),
     avgPool2d: (x, attrs) => avgPool2d(rt, x, attrs),
     avgPool2dBackward: (dy, xShape, attrs) => avgPool2dBackward(rt, dy, xShape, attrs),
     takeAlongAxis: (x, idx, axis) => takeAlongAxis(rt, x, idx, axis),

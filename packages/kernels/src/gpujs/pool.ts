@@ -1,14 +1,14 @@
 /**
- * @file 2-D pooling over NCHW planes: maxPool2dArgmax, avgPool2d and its adjoint. Window `(oh, ow)` at
- * offset `(i, j)` reads row `oh·sH - top + i·dH` and column `ow·sW - left + j·dW`; positions outside the
- * image are padding: they never win a max, and count towards an average's divisor only with
- * `countIncludePad`.
+ * @file 2-D pooling over NCHW planes: maxPool2d (maxima and indices), avgPool2d and its adjoint.
+ * Window `(oh, ow)` at offset `(i, j)` reads row `oh·sH - top + i·dH` and column `ow·sW - left + j·dW`;
+ * positions outside the image are padding: they never win a max, and count towards an average's divisor
+ * only with `countIncludePad`.
  */
 import type { IKernelFunctionThis } from 'gpu.js';
-import type { AvgPool2dAttrs, Pool2dAttrs, Shape } from '../backend.js';
+import type { AvgPool2dAttrs, MaxPool2dResult, Pool2dAttrs, Shape } from '../backend.js';
 import { pool2dOutShape } from '../shape.js';
 import { check } from './elementwise.js';
-import type { GTensor, Runtime } from './runtime.js';
+import type { GpujsData, GTensor, Runtime } from './runtime.js';
 
 declare function floorDiv(r: number, d: number): number;
 declare function isNan(v: number): number;
@@ -30,8 +30,11 @@ interface PoolConsts {
   readonly cip: number;
 }
 
-/** Flat `ih·W + iw` of the first maximum of each window (a NaN wins); -1 for a window wholly in padding. */
-export function maxPoolArgmaxKernel(this: IKernelFunctionThis<PoolConsts>, x: Float32Array): number {
+/**
+ * Per window: with `value` 0, the flat `ih·W + iw` of its first maximum (a NaN wins; -1 for a window wholly
+ * in padding); with `value` 1, that maximum (NaN for a window wholly in padding).
+ */
+export function maxPoolKernel(this: IKernelFunctionThis<PoolConsts & { value: number }>, x: Float32Array): number {
   const q = floorDiv(this.thread.x, this.constants.wo);
   const ow = this.thread.x - q * this.constants.wo;
   const p = floorDiv(q, this.constants.ho);
@@ -60,6 +63,12 @@ export function maxPoolArgmaxKernel(this: IKernelFunctionThis<PoolConsts>, x: Fl
         }
       }
     }
+  }
+  if (this.constants.value > 0) {
+    if (at < 0) {
+      return Math.sqrt(-1);
+    }
+    return best;
   }
   return at;
 }
@@ -160,16 +169,19 @@ function windows(xShape: Shape, a: Pool2dAttrs, cip: boolean, kernel: string): [
   return [consts, outShape];
 }
 
-/** x `[N, C, H, W]` → int32 `[N, C, Ho, Wo]` of flat in-plane indices of each window's first max. */
-export function maxPool2dArgmax(rt: Runtime, x: GTensor, attrs: Pool2dAttrs): GTensor {
-  const [P, outShape] = windows(x.shape, attrs, false, 'maxPool2dArgmax');
-  const launch = {
-    label: 'maxPool2dArgmax',
-    kernel: maxPoolArgmaxKernel,
-    constants: { ...P },
+/** x `[N, C, H, W]` → the maxima and the int32 flat in-plane indices of each window's first max. */
+export function maxPool2d(rt: Runtime, x: GTensor, attrs: Pool2dAttrs): MaxPool2dResult<GpujsData> {
+  const [P, outShape] = windows(x.shape, attrs, false, 'maxPool2d');
+  const launch = (value: number) => ({
+    label: 'maxPool2d',
+    kernel: maxPoolKernel,
+    constants: { ...P, value },
     loopMax: Math.max(P.kh, P.kw),
+  });
+  return {
+    values: rt.tensor(launch(1), [x], outShape, x.dtype),
+    indices: rt.tensor(launch(0), [x], outShape, 'int32'),
   };
-  return rt.tensor(launch, [x], outShape, 'int32');
 }
 
 /** x `[N, C, H, W]` → `[N, C, Ho, Wo]`. */

@@ -15,75 +15,82 @@ const pool = { kernel: [2, 2], stride: [1, 2], padding: [1, 1, 0, 1], dilation: 
 const avg = { ...pool, countIncludePad: false };
 
 /** Inputs for one call of each kernel, built from `r` (values), plus the call itself. */
-type Case = (r: (shape: Shape, dtype?: DType) => RTensor) => { inputs: RTensor[]; run: () => RTensor };
+/** `run` returns the kernel's output tensors (one, or max pooling's values and indices). */
+type Case = (r: (shape: Shape, dtype?: DType) => RTensor) => { inputs: RTensor[]; run: () => RTensor[] };
 const idx = (values: number[], shape: Shape): RTensor => ({ data: Int32Array.from(values), shape, dtype: 'int32' });
 
 const CASES: { readonly [K in KernelName]: Case } = {
   unary: (r) => {
     const x = r([2, 3]);
-    return { inputs: [x], run: () => k.unary('sigmoid', x) };
+    return { inputs: [x], run: () => [k.unary('sigmoid', x)] };
   },
   binary: (r) => {
     const [a, b] = [r([2, 1, 3]), r([4, 1])];
-    return { inputs: [a, b], run: () => k.binary('pow', a, b) };
+    return { inputs: [a, b], run: () => [k.binary('pow', a, b)] };
   },
   compare: (r) => {
     const [a, b] = [r([3]), r([2, 1])];
-    return { inputs: [a, b], run: () => k.compare('less', a, b) };
+    return { inputs: [a, b], run: () => [k.compare('less', a, b)] };
   },
   where: (r) => {
     const [c, a, b] = [r([2, 1]), r([3]), r([])];
-    return { inputs: [c, a, b], run: () => k.where(c, a, b) };
+    return { inputs: [c, a, b], run: () => [k.where(c, a, b)] };
   },
   reduce: (r) => {
     const x = r([2, 3]);
-    return { inputs: [x], run: () => k.reduce('sum', x, []) };
+    return { inputs: [x], run: () => [k.reduce('sum', x, [])] };
   },
   argReduce: (r) => {
     const x = r([2, 3]);
-    return { inputs: [x], run: () => k.argReduce('argmax', x, 1) };
+    return { inputs: [x], run: () => [k.argReduce('argmax', x, 1)] };
   },
   matmul: (r) => {
     const [a, b] = [r([2, 1, 3, 4]), r([3, 5, 4])];
-    return { inputs: [a, b], run: () => k.matmul(a, b, false, true) };
+    return { inputs: [a, b], run: () => [k.matmul(a, b, false, true)] };
   },
   conv2d: (r) => {
     const [x, w] = [r([1, 4, 5, 5]), r([2, 2, 2, 2])];
-    return { inputs: [x, w], run: () => k.conv2d(x, w, conv) };
+    return { inputs: [x, w], run: () => [k.conv2d(x, w, conv)] };
   },
   conv2dBackpropInput: (r) => {
     const [dy, w] = [r([1, 2, 3, 4]), r([2, 2, 2, 2])];
-    return { inputs: [dy, w], run: () => k.conv2dBackpropInput(dy, w, [1, 4, 5, 5], conv) };
+    return { inputs: [dy, w], run: () => [k.conv2dBackpropInput(dy, w, [1, 4, 5, 5], conv)] };
   },
   conv2dBackpropFilter: (r) => {
     const [x, dy] = [r([1, 4, 5, 5]), r([1, 2, 3, 4])];
-    return { inputs: [x, dy], run: () => k.conv2dBackpropFilter(x, dy, [2, 2, 2, 2], conv) };
+    return { inputs: [x, dy], run: () => [k.conv2dBackpropFilter(x, dy, [2, 2, 2, 2], conv)] };
   },
-  maxPool2dArgmax: (r) => {
+  maxPool2d: (r) => {
     const x = r([1, 2, 3, 3]);
-    return { inputs: [x], run: () => k.maxPool2dArgmax(x, pool) };
+    return {
+      inputs: [x],
+      run: () => {
+        const { values, indices } = k.maxPool2d(x, pool);
+        return [values, indices];
+      },
+    };
   },
   avgPool2d: (r) => {
     const x = r([1, 2, 3, 3]);
-    return { inputs: [x], run: () => k.avgPool2d(x, avg) };
+    return { inputs: [x], run: () => [k.avgPool2d(x, avg)] };
   },
   avgPool2dBackward: (r) => {
     const dy = r([1, 2, 4, 2]);
-    return { inputs: [dy], run: () => k.avgPool2dBackward(dy, [1, 2, 3, 3], avg) };
+    return { inputs: [dy], run: () => [k.avgPool2dBackward(dy, [1, 2, 3, 3], avg)] };
   },
   takeAlongAxis: (r) => {
     const [x, i] = [r([2, 3]), idx([0, 2, 1, 1], [2, 2])];
-    return { inputs: [x, i], run: () => k.takeAlongAxis(x, i, 1) };
+    return { inputs: [x, i], run: () => [k.takeAlongAxis(x, i, 1)] };
   },
   scatterAddAlongAxis: (r) => {
     const [u, i] = [r([2, 2]), idx([0, 2, 1, 1], [2, 2])];
-    return { inputs: [u, i], run: () => k.scatterAddAlongAxis(u, i, 1, 3) };
+    return { inputs: [u, i], run: () => [k.scatterAddAlongAxis(u, i, 1, 3)] };
   },
   pad: (r) => {
     const x = r([2, 3]);
     return {
       inputs: [x],
-      run: () =>
+      run: () => [
         k.pad(
           x,
           [
@@ -93,39 +100,40 @@ const CASES: { readonly [K in KernelName]: Case } = {
           'edge',
           0,
         ),
+      ],
     };
   },
   slice: (r) => {
     const x = r([2, 3]);
-    return { inputs: [x], run: () => k.slice(x, [0, 0], [2, 3]) };
+    return { inputs: [x], run: () => [k.slice(x, [0, 0], [2, 3])] };
   },
   concat: (r) => {
     const x = r([2, 3]);
-    return { inputs: [x], run: () => k.concat([x], 0) };
+    return { inputs: [x], run: () => [k.concat([x], 0)] };
   },
   transpose: (r) => {
     const x = r([2, 3]);
-    return { inputs: [x], run: () => k.transpose(x, [0, 1]) };
+    return { inputs: [x], run: () => [k.transpose(x, [0, 1])] };
   },
   broadcastTo: (r) => {
     const x = r([2, 3]);
-    return { inputs: [x], run: () => k.broadcastTo(x, [2, 3]) };
+    return { inputs: [x], run: () => [k.broadcastTo(x, [2, 3])] };
   },
   oneHot: () => {
     const i = idx([0, 4, -1], [3]);
-    return { inputs: [i], run: () => k.oneHot(i, 3, 'float64') };
+    return { inputs: [i], run: () => [k.oneHot(i, 3, 'float64')] };
   },
   softmax: (r) => {
     const x = r([2, 3]);
-    return { inputs: [x], run: () => k.softmax(x, 0) };
+    return { inputs: [x], run: () => [k.softmax(x, 0)] };
   },
   logSoftmax: (r) => {
     const x = r([2, 3]);
-    return { inputs: [x], run: () => k.logSoftmax(x, 1) };
+    return { inputs: [x], run: () => [k.logSoftmax(x, 1)] };
   },
   cast: (r) => {
     const x = r([2, 3]);
-    return { inputs: [x], run: () => k.cast(x, 'float64') };
+    return { inputs: [x], run: () => [k.cast(x, 'float64')] };
   },
 };
 
@@ -165,15 +173,17 @@ describe('reference backend', () => {
         };
         const { inputs, run } = CASES[name](r);
         const before = inputs.map((x) => ({ data: x.data.slice(), shape: [...x.shape], dtype: x.dtype }));
-        const y = run();
+        const ys = run();
         inputs.forEach((x, i) => {
           expect(x.data).toEqual(before[i]!.data);
           expect(x.shape).toEqual(before[i]!.shape);
           expect(x.dtype).toBe(before[i]!.dtype);
-          expect(y.data).not.toBe(x.data);
-          expect(y.data.buffer).not.toBe(x.data.buffer);
+          for (const y of ys) {
+            expect(y.data).not.toBe(x.data);
+            expect(y.data.buffer).not.toBe(x.data.buffer);
+          }
         });
-        expect(y.data.length).toBe(sizeOf(y.shape));
+        for (const y of ys) expect(y.data.length).toBe(sizeOf(y.shape));
       },
     );
   }

@@ -5,7 +5,7 @@ import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv.js';
 import { binary, cast, compare, unary, where } from './elementwise.js';
 import { matmul } from './matmul.js';
 import { broadcastTo, concat, oneHot, pad, scatterAddAlongAxis, slice, takeAlongAxis, transpose } from './movement.js';
-import { avgPool2d, avgPool2dBackward, maxPool2dArgmax } from './pool.js';
+import { avgPool2d, avgPool2dBackward, maxPool2d } from './pool.js';
 import { argReduce, logSoftmax, reduce, softmax } from './reduce.js';
 import { check, fmt, type RTensor, tensorOf } from './tensor.js';
 
@@ -20,7 +20,7 @@ const kernels: Kernels<TypedArray> = {
   conv2d,
   conv2dBackpropInput,
   conv2dBackpropFilter,
-  maxPool2dArgmax,
+  maxPool2d,
   avgPool2d,
   avgPool2dBackward,
   takeAlongAxis,

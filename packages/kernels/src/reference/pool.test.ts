@@ -3,7 +3,7 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import type { AvgPool2dAttrs, DType, Pool2dAttrs, Shape } from '../backend.js';
 import { allocate, pool2dOutShape, sizeOf } from '../shape.js';
-import { avgPool2d, avgPool2dBackward, maxPool2dArgmax } from './pool.js';
+import { avgPool2d, avgPool2dBackward, maxPool2d } from './pool.js';
 import type { RTensor } from './tensor.js';
 
 const t = (values: ArrayLike<number>, shape: Shape, dtype: DType = 'float64'): RTensor => {
@@ -30,14 +30,20 @@ const pool = (over: Partial<Pool2dAttrs> = {}): Pool2dAttrs => ({
 });
 const x9 = t([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 1, 3, 3]);
 
-describe('maxPool2dArgmax', () => {
-  it('returns int32 flat indices into the [H, W] plane', () => {
+/** The indices half of maxPool2d. */
+const maxPool2dArgmax = (x: RTensor, a: Pool2dAttrs) => maxPool2d(x, a).indices;
+
+describe('maxPool2d', () => {
+  it('returns the maxima and their int32 flat indices into the [H, W] plane', () => {
     // 4x4 plane; windows of 2x2, stride 2
     const x = t([1, 5, 2, 0, 3, 4, 9, 1, 0, 0, 7, 8, 6, 0, 8, 1], [1, 1, 4, 4]);
-    const y = maxPool2dArgmax(x, pool());
-    expect(y.dtype).toBe('int32');
-    expect(y.shape).toEqual([1, 1, 2, 2]);
-    expect(vals(y)).toEqual([1, 6, 12, 11]);
+    const { values, indices } = maxPool2d(x, pool());
+    expect(indices.dtype).toBe('int32');
+    expect(indices.shape).toEqual([1, 1, 2, 2]);
+    expect(vals(indices)).toEqual([1, 6, 12, 11]);
+    expect(values.dtype).toBe('float64');
+    expect(values.shape).toEqual([1, 1, 2, 2]);
+    expect(vals(values)).toEqual([5, 9, 6, 8]);
   });
 
   it('lets the first max in row-major window order win ties', () => {
@@ -120,10 +126,10 @@ describe('avgPool2d', () => {
   });
 
   test.prop([arbPool])(
-    'maxPool2dArgmax picks an in-window element no smaller than any other',
+    'maxPool2d picks an in-window element no smaller than any other, and returns its value',
     ({ a, xShape, seed }) => {
       const x = t(randoms(sizeOf(xShape), seed), xShape);
-      const idx = maxPool2dArgmax(x, a);
+      const { values, indices: idx } = maxPool2d(x, a);
       const [, , ho, wo] = pool2dOutShape(xShape, a);
       const [h, w] = [xShape[2]!, xShape[3]!];
       for (let p = 0; p < idx.data.length; p++) {
@@ -138,9 +144,13 @@ describe('avgPool2d', () => {
           }
         }
         const k = idx.data[p]!;
-        if (best === -Infinity)
+        if (best === -Infinity) {
           expect(k).toBe(-1); // the window lies wholly in padding
-        else expect(x.data[plane * h * w + k]).toBe(best);
+          expect(values.data[p]).toBeNaN();
+        } else {
+          expect(x.data[plane * h * w + k]).toBe(best);
+          expect(values.data[p]).toBe(best);
+        }
       }
     },
   );

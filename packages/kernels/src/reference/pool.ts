@@ -1,10 +1,10 @@
 /**
- * @file 2-D pooling over NCHW: maxPool2dArgmax, avgPool2d and its adjoint avgPool2dBackward.
+ * @file 2-D pooling over NCHW: maxPool2d (maxima and their indices), avgPool2d and its adjoint avgPool2dBackward.
  *
  * Window `(oh, ow)` at kernel offset `(i, j)` reads input row `oh*strideH - top + i*dilH` and column
  * `ow*strideW - left + j*dilW`; positions outside the image are padding and are skipped.
  */
-import type { AvgPool2dAttrs, Pool2dAttrs, Shape } from '../backend.js';
+import type { AvgPool2dAttrs, MaxPool2dResult, Pool2dAttrs, Shape, TypedArray } from '../backend.js';
 import { allocate, pool2dOutShape } from '../shape.js';
 import { check, fmt, fromAccumulator, type RTensor, tensorOf } from './tensor.js';
 
@@ -63,11 +63,12 @@ function windows(xShape: Shape, a: Pool2dAttrs, kernel: string): Windows {
  * window that lies entirely in padding (impossible when padding < kernel without dilation) gives -1.
  * x `[N, C, H, W]` → int32 `[N, C, Ho, Wo]`.
  */
-export function maxPool2dArgmax(x: RTensor, attrs: Pool2dAttrs): RTensor {
-  const P = windows(x.shape, attrs, 'maxPool2dArgmax');
+export function maxPool2d(x: RTensor, attrs: Pool2dAttrs): MaxPool2dResult<TypedArray> {
+  const P = windows(x.shape, attrs, 'maxPool2d');
   const { h, w, kh, kw, ho, wo, rows, cols } = P;
   const xd = x.data;
-  const out = allocate('int32', P.planes * ho * wo);
+  const indices = allocate('int32', P.planes * ho * wo);
+  const values = allocate(x.dtype, P.planes * ho * wo);
   let p = 0;
   for (let plane = 0; plane < P.planes; plane++) {
     const base = plane * h * w;
@@ -88,11 +89,12 @@ export function maxPool2dArgmax(x: RTensor, attrs: Pool2dAttrs): RTensor {
             }
           }
         }
-        out[p++] = bi;
+        indices[p] = bi;
+        values[p++] = best;
       }
     }
   }
-  return tensorOf(out, P.outShape, 'int32');
+  return { values: tensorOf(values, P.outShape, x.dtype), indices: tensorOf(indices, P.outShape, 'int32') };
 }
 
 /** Calls `tap(window, inputIndex)` for every in-image tap of every window, with each window's divisor. */

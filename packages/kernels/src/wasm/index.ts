@@ -23,7 +23,7 @@ import { binary, compare, unary, where } from './elementwise.js';
 import { MAX_THREADS } from './layout.js';
 import { matmul } from './matmul.js';
 import { broadcastTo, scatterAddAlongAxis, takeAlongAxis } from './movement.js';
-import { avgPool2d, avgPool2dBackward, maxPool2dArgmax } from './pooling.js';
+import { avgPool2d, avgPool2dBackward, maxPool2d } from './pooling.js';
 import { logSoftmax, reduce, softmax } from './reduce.js';
 import { copyOf, Runtime } from './runtime.js';
 
@@ -113,7 +113,7 @@ function kernelsFor(ctx: Ctx): Kernels<TypedArray> {
     conv2d: (x, w, attrs, bias) => conv2d(ctx, x, w, attrs, bias),
     conv2dBackpropInput: (dy, w, xShape, attrs) => conv2dBackpropInput(ctx, dy, w, xShape, attrs),
     conv2dBackpropFilter: (x, dy, wShape, attrs) => conv2dBackpropFilter(ctx, x, dy, wShape, attrs),
-    maxPool2dArgmax: (x, attrs) => maxPool2dArgmax(ctx, x, attrs),
+    maxPool2d: (x, attrs) => maxPool2d(ctx, x, attrs),
     avgPool2d: (x, attrs) => avgPool2d(ctx, x, attrs),
     avgPool2dBackward: (dy, xShape, attrs) => avgPool2dBackward(ctx, dy, xShape, attrs),
     takeAlongAxis,

@@ -229,4 +229,6 @@ export const P_DH = 18;
 export const P_DW = 19;
 export const P_INCLUDE_PAD = 20;
 export const P_CHUNK = 21;
-export const P_WORDS = 22;
+/** Max pooling's second output, the window maxima (P_OUT gets the indices). */
+export const P_VALUES = 22;
+export const P_WORDS = 23;

@@ -1,8 +1,8 @@
 /**
- * @file maxPool2dArgmax, avgPool2d and avgPool2dBackward on the wasm backend (float32 in wasm, tiles of
+ * @file maxPool2d, avgPool2d and avgPool2dBackward on the wasm backend (float32 in wasm, tiles of
  * whole planes; float64 on the reference loops).
  */
-import type { AvgPool2dAttrs, Pool2dAttrs, Shape } from '../backend.js';
+import type { AvgPool2dAttrs, MaxPool2dResult, Pool2dAttrs, Shape, TypedArray } from '../backend.js';
 import { reference } from '../reference/index.js';
 import { pool2dOutShape, sizeOf } from '../shape.js';
 import { type Ctx, check, fmt, tensor, type WTensor } from './context.js';
@@ -45,22 +45,29 @@ function planeChunk(ctx: Ctx, perPlane: number): number {
   return Math.max(1, Math.floor(ctx.tune.chunk / Math.max(1, perPlane)));
 }
 
-/** int32 `[N, C, HO, WO]`: index `ih*W + iw` of each window's first maximum. */
-export function maxPool2dArgmax(ctx: Ctx, x: WTensor, attrs: Pool2dAttrs): WTensor {
-  if (x.dtype !== 'float32') return reference.kernels.maxPool2dArgmax(x, attrs);
+/** Max pooling: the window maxima and the int32 index `ih*W + iw` of each window's first maximum. */
+export function maxPool2d(ctx: Ctx, x: WTensor, attrs: Pool2dAttrs): MaxPool2dResult<TypedArray> {
+  if (x.dtype !== 'float32') return reference.kernels.maxPool2d(x, attrs);
   const { rt } = ctx;
   rt.begin();
-  const [d, planes, out] = describe(ctx, x.shape, attrs, 'maxPool2dArgmax');
+  const [d, planes, out] = describe(ctx, x.shape, attrs, 'maxPool2d');
   const len = sizeOf(out);
-  if (len === 0) return tensor(new Int32Array(0), out, 'int32');
+  if (len === 0) {
+    return { values: tensor(new Float32Array(0), out, 'float32'), indices: tensor(new Int32Array(0), out, 'int32') };
+  }
   const px = rt.put(x.data as Float32Array);
-  const py = rt.alloc(len * 4);
+  const pidx = rt.alloc(len * 4);
+  const pval = rt.alloc(len * 4);
   const chunk = planeChunk(ctx, out[2] * out[3]);
   rt.set(d, L.P_X, px);
-  rt.set(d, L.P_OUT, py);
+  rt.set(d, L.P_OUT, pidx);
+  rt.set(d, L.P_VALUES, pval);
   rt.set(d, L.P_CHUNK, chunk);
   rt.run(d, L.JOB_MAXPOOL, Math.ceil(planes / chunk), 0, len * attrs.kernel[0] * attrs.kernel[1]);
-  return tensor(rt.takeI32(py, len), out, 'int32');
+  return {
+    values: tensor(rt.takeF32(pval, len), out, 'float32'),
+    indices: tensor(rt.takeI32(pidx, len), out, 'int32'),
+  };
 }
 
 /** Average pooling: `[N, C, H, W]` → `[N, C, HO, WO]`. */

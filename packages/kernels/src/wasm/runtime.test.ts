@@ -28,7 +28,7 @@ function step(b: WasmBackend, batch: number): void {
   const x = b.upload(rand([batch, 1, 28, 28], 1).values, [batch, 1, 28, 28]);
   const w = b.upload(rand([6, 1, 5, 5], 2).values, [6, 1, 5, 5]);
   const y = k.unary('relu', k.conv2d(x, w, conv));
-  const idx = k.maxPool2dArgmax(y, pool);
+  const { indices: idx } = k.maxPool2d(y, pool);
   const flat = k.reduce('sum', y, [2, 3]);
   const logits = k.matmul(flat, b.upload(rand([6, 10], 3).values, [6, 10]), false, false);
   const p = k.softmax(k.binary('add', logits, b.upload(rand([10], 4).values, [10])), 1);
