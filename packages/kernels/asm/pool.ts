@@ -56,15 +56,15 @@ function readGeometry(d: usize): void {
   DW = ld(d, P_DW);
 }
 
-/** Stores window `ow` of a row: the index of its first maximum (from maxWindow) and that value (NaN if none). */
+/** Stores window `ow` of a row: the index of its first maximum (from maxWindow) and that value (-∞ if none). */
 function storeWindow(xp: usize, o: usize, vo: usize, ow: i32, k: i32): void {
   store<i32>(at(o, ow), k);
-  store<f32>(at(vo, ow), k >= 0 ? load<f32>(at(xp, k)) : <f32>NaN);
+  store<f32>(at(vo, ow), k >= 0 ? load<f32>(at(xp, k)) : -Infinity);
 }
 
 /**
  * One JOB_MAXPOOL tile: each window's maximum (to P_VALUES) and the int32 index `ih*W + iw` of its first
- * maximum (to P_OUT; a NaN wins), -1 and NaN for a window with no tap in the image. Four
+ * maximum (to P_OUT; a NaN wins), -1 and -∞ for a window with no tap in the image. Four
  * neighbouring windows that lie wholly inside the image run as one f32x4 with branch-free compares (a
  * data-dependent branch mispredicts half the time on real data); the others run the scalar loop.
  */

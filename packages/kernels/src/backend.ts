@@ -120,7 +120,8 @@ export interface Kernels<D> {
   /**
    * Max pooling, `[N, C, H, W]` → `[N, C, Ho, Wo]` twice: each window's maximum (`values`, x's dtype) and
    * the flat index `h*W + w` into its `[H, W]` plane of that window's first maximum in row-major window
-   * order (`indices`, int32; a NaN beats every number). The indices are what the gradient scatters to.
+   * order (`indices`, int32; a NaN beats every number). A window with no tap inside the image (possible
+   * only with padding or dilation wider than the image) gets -1 and -∞. The gradient scatters to the indices.
    */
   maxPool2d(x: KTensor<D>, attrs: Pool2dAttrs): MaxPool2dResult<D>;
   avgPool2d(x: KTensor<D>, attrs: AvgPool2dAttrs): KTensor<D>;

@@ -32,9 +32,14 @@ interface PoolConsts {
 
 /**
  * Per window: with `value` 0, the flat `ih·W + iw` of its first maximum (a NaN wins; -1 for a window wholly
- * in padding); with `value` 1, that maximum (NaN for a window wholly in padding).
+ * in padding); with `value` 1, that maximum (`empty`, -∞, for a window wholly in padding: passed in as an
+ * argument because GLSL has no infinity literal).
  */
-export function maxPoolKernel(this: IKernelFunctionThis<PoolConsts & { value: number }>, x: Float32Array): number {
+export function maxPoolKernel(
+  this: IKernelFunctionThis<PoolConsts & { value: number }>,
+  x: Float32Array,
+  empty: number,
+): number {
   const q = floorDiv(this.thread.x, this.constants.wo);
   const ow = this.thread.x - q * this.constants.wo;
   const p = floorDiv(q, this.constants.ho);
@@ -66,7 +71,7 @@ export function maxPoolKernel(this: IKernelFunctionThis<PoolConsts & { value: nu
   }
   if (this.constants.value > 0) {
     if (at < 0) {
-      return Math.sqrt(-1);
+      return empty;
     }
     return best;
   }
@@ -179,8 +184,8 @@ export function maxPool2d(rt: Runtime, x: GTensor, attrs: Pool2dAttrs): MaxPool2
     loopMax: Math.max(P.kh, P.kw),
   });
   return {
-    values: rt.tensor(launch(1), [x], outShape, x.dtype),
-    indices: rt.tensor(launch(0), [x], outShape, 'int32'),
+    values: rt.tensor(launch(1), [x, Number.NEGATIVE_INFINITY], outShape, x.dtype),
+    indices: rt.tensor(launch(0), [x, Number.NEGATIVE_INFINITY], outShape, 'int32'),
   };
 }
 

@@ -57,6 +57,15 @@ describe('maxPool2d', () => {
     expect(vals(y)).toEqual([0, 1, 2, 3]);
   });
 
+  it('gives index -1 and -∞ to a window with no tap inside the image (dilation wider than the image)', () => {
+    const { values, indices } = maxPool2d(
+      t([3], [1, 1, 1, 1]),
+      pool({ stride: [1, 1], padding: [1, 1, 1, 1], dilation: [2, 2] }),
+    );
+    expect(vals(indices)).toEqual([-1]);
+    expect(vals(values)).toEqual([Number.NEGATIVE_INFINITY]);
+  });
+
   it('picks a NaN, the first one, as the maximum', () => {
     expect(vals(maxPool2dArgmax(t([1, Number.NaN, 9, Number.NaN], [1, 1, 2, 2]), pool()))).toEqual([1]);
   });
@@ -146,7 +155,7 @@ describe('avgPool2d', () => {
         const k = idx.data[p]!;
         if (best === -Infinity) {
           expect(k).toBe(-1); // the window lies wholly in padding
-          expect(values.data[p]).toBeNaN();
+          expect(values.data[p]).toBe(Number.NEGATIVE_INFINITY);
         } else {
           expect(x.data[plane * h * w + k]).toBe(best);
           expect(values.data[p]).toBe(best);

@@ -90,7 +90,7 @@ export function maxPool2d(x: RTensor, attrs: Pool2dAttrs): MaxPool2dResult<Typed
           }
         }
         indices[p] = bi;
-        values[p++] = best;
+        values[p++] = bi < 0 ? Number.NEGATIVE_INFINITY : best; // the max of no taps
       }
     }
   }
