@@ -45,6 +45,7 @@ export function packIm2col(d: usize, g: i32, p0: i32, kc: i32, j0: i32, nc: i32,
   const W = ld(cv, CV_W);
   const KH = ld(cv, CV_KH);
   const KW = ld(cv, CV_KW);
+  const HO = ld(cv, CV_HO);
   const WO = ld(cv, CV_WO);
   const sh = ld(cv, CV_SH);
   const sw = ld(cv, CV_SW);
@@ -107,7 +108,77 @@ export function packIm2col(d: usize, g: i32, p0: i32, kc: i32, j0: i32, nc: i32,
       }
       continue;
     }
+    if (cols === 8 && sw === 1 && oh + 1 < HO && 8 - (WO - ow) <= WO) {
+      packAcrossRowEnd(at(xg, n * C * HW), kc, out, c0, kh0, kw0, oh, ow, H, W, KH, KW, WO, sh, pt, pl, dh, dw);
+      continue;
+    }
     packIm2colGeneral(xg, j, cols, kc, out, c0, kh0, kw0, C, H, W, KH, KW, WO, S, sh, sw, pt, pl, dh, dw);
+  }
+}
+
+/**
+ * Eight stride-1 outputs that cross the end of output row `oh` of one image (rows short of eight, such as
+ * LeNet's 10-wide ones, make half the chunks like this): lanes `[0, r)` are outputs `ow..WO-1` of row oh,
+ * lanes `[r, 8)` the first `8 - r` of row oh + 1. Each tap reads one run of x from each input row; inside
+ * the image the two runs are joined with one lane select per half, near the padding through masked runs.
+ */
+function packAcrossRowEnd(
+  xn: usize,
+  kc: i32,
+  out: usize,
+  c0: i32,
+  kh0: i32,
+  kw0: i32,
+  oh: i32,
+  ow: i32,
+  H: i32,
+  W: i32,
+  KH: i32,
+  KW: i32,
+  WO: i32,
+  sh: i32,
+  pt: i32,
+  pl: i32,
+  dh: i32,
+  dw: i32,
+): void {
+  const HW = H * W;
+  const r = WO - ow;
+  // Lane l (of 8) comes from row oh while l < r: masks for lanes 0-3 and 4-7.
+  const firstRow0 = i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(r));
+  const firstRow1 = i32x4.lt_s(i32x4(4, 5, 6, 7), i32x4.splat(r));
+  const zero = f32x4.splat(0);
+  let c = c0;
+  let kh = kh0;
+  let kw = kw0;
+  for (let q = 0; q < kc; q++) {
+    const ihA = oh * sh - pt + kh * dh;
+    const ihB = ihA + sh;
+    const iwA = ow - pl + kw * dw;
+    // Lane l >= r reads column iwB + (l - r) of row B; a load at iwB - r lines lane l up with it.
+    const iwB = kw * dw - pl - r;
+    const rowA = at(xn, c * HW + ihA * W);
+    const rowB = at(rowA, sh * W);
+    const o = out + q * 32;
+    if (inside(ihA, H) && inside(ihB, H) && iwA >= 0 && iwA + r <= W && iwB + r >= 0 && iwB + 8 <= W) {
+      v128.store(o, v128.bitselect(v128.load(at(rowA, iwA)), v128.load(at(rowB, iwB)), firstRow0));
+      v128.store(o, v128.bitselect(v128.load(at(rowA, iwA + 4)), v128.load(at(rowB, iwB + 4)), firstRow1), 16);
+    } else {
+      for (let h = 0; h < 2; h++) {
+        const a =
+          inside(ihA, H) && iwA + 4 * h > -4 && iwA + 4 * h < W ? maskedRun(rowA, iwA + 4 * h, 4 * h, 0, r, W) : zero;
+        const b =
+          inside(ihB, H) && iwB + 4 * h > -4 && iwB + 4 * h < W ? maskedRun(rowB, iwB + 4 * h, 4 * h, r, 8, W) : zero;
+        v128.store(o + h * 16, v128.or(a, b));
+      }
+    }
+    if (++kw === KW) {
+      kw = 0;
+      if (++kh === KH) {
+        kh = 0;
+        c++;
+      }
+    }
   }
 }
 
