@@ -109,7 +109,7 @@ export function packIm2col(d: usize, g: i32, p0: i32, kc: i32, j0: i32, nc: i32,
       continue;
     }
     if (cols === 8 && sw === 1 && oh + 1 < HO && 8 - (WO - ow) <= WO) {
-      packAcrossRowEnd(at(xg, n * C * HW), kc, out, c0, kh0, kw0, oh, ow, H, W, KH, KW, WO, sh, pt, pl, dh, dw);
+      packAcrossRowEnd(cv, at(xg, n * C * HW), kc, out, c0, kh0, kw0, oh, ow);
       continue;
     }
     packIm2colGeneral(xg, j, cols, kc, out, c0, kh0, kw0, C, H, W, KH, KW, WO, S, sh, sw, pt, pl, dh, dw);
@@ -121,8 +121,10 @@ export function packIm2col(d: usize, g: i32, p0: i32, kc: i32, j0: i32, nc: i32,
  * LeNet's 10-wide ones, make half the chunks like this): lanes `[0, r)` are outputs `ow..WO-1` of row oh,
  * lanes `[r, 8)` the first `8 - r` of row oh + 1. Each tap reads one run of x from each input row; inside
  * the image the two runs are joined with one lane select per half, near the padding through masked runs.
+ * `cv` is the conv geometry block, `xn` the image's first element.
  */
 function packAcrossRowEnd(
+  cv: usize,
   xn: usize,
   kc: i32,
   out: usize,
@@ -131,19 +133,18 @@ function packAcrossRowEnd(
   kw0: i32,
   oh: i32,
   ow: i32,
-  H: i32,
-  W: i32,
-  KH: i32,
-  KW: i32,
-  WO: i32,
-  sh: i32,
-  pt: i32,
-  pl: i32,
-  dh: i32,
-  dw: i32,
 ): void {
+  const H = ld(cv, CV_H);
+  const W = ld(cv, CV_W);
+  const KH = ld(cv, CV_KH);
+  const KW = ld(cv, CV_KW);
+  const sh = ld(cv, CV_SH);
+  const pt = ld(cv, CV_PT);
+  const pl = ld(cv, CV_PL);
+  const dh = ld(cv, CV_DH);
+  const dw = ld(cv, CV_DW);
   const HW = H * W;
-  const r = WO - ow;
+  const r = ld(cv, CV_WO) - ow;
   // Lane l (of 8) comes from row oh while l < r: masks for lanes 0-3 and 4-7.
   const firstRow0 = i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(r));
   const firstRow1 = i32x4.lt_s(i32x4(4, 5, 6, 7), i32x4.splat(r));
