@@ -105,7 +105,11 @@ export function maxPoolTile(d: usize, t: i32): void {
       if (ih0 >= 0 && ih0 + spanH < h) {
         for (ow = 0; ow < owLo; ow++)
           storeWindow(xp, o, vo, ow, maxWindow(xp, ih0, ow * sw - pl, h, w, kh, kw, dh, dw));
-        for (; ow + 4 <= owHi; ow += 4) {
+        // Groups of four interior windows. When fewer than four are left, the last group starts at owHi - 4
+        // and recomputes some windows of the one before (same values), so no window of the row's interior
+        // takes the scalar path (LeNet's 14-window rows left two of every fourteen to it).
+        while (ow < owHi && owHi - owLo >= 4) {
+          ow = min<i32>(ow, owHi - 4);
           const k0 = ih0 * w + ow * sw - pl;
           let best = gather4(xp, k0, sw);
           let bi = i32x4.add(i32x4.splat(k0), steps);
@@ -120,6 +124,7 @@ export function maxPoolTile(d: usize, t: i32): void {
           }
           v128.store(at(o, ow), bi);
           v128.store(at(vo, ow), best);
+          ow += 4;
         }
       }
       for (; ow < wo; ow++) storeWindow(xp, o, vo, ow, maxWindow(xp, ih0, ow * sw - pl, h, w, kh, kw, dh, dw));
