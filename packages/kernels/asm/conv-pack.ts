@@ -478,23 +478,21 @@ function packIm2colT8(
       // Four k indices across the end of a row: the last r outputs of row oh, then the first 4 - r of
       // row oh + 1 (same image; needs WO >= 4 - r). Each column reads one masked run from each row.
       const r = WO - ow;
+      const stage = lanes + 96;
+      for (let l = 0; l < 8; l++) {
+        const lp = lanes + l * 12;
+        const ih = ihb + load<i32>(lp, 4);
+        const iw = ow + load<i32>(lp, 8);
+        const iw2 = load<i32>(lp, 8) - r;
+        const row = at(xn, load<i32>(lp) + ih * W);
+        let v = f32x4.splat(0);
+        if (inside(ih, H) && iw > -4 && iw < W) v = maskedRun(row, iw, 0, 0, r, W);
+        if (inside(ih + sh, H) && iw2 > -4 && iw2 < W) v = v128.or(v, maskedRun(at(row, sh * W), iw2, 0, r, 4, W));
+        v128.store(stage + l * 16, v);
+      }
       const o = out + q * 32;
-      transpose4(
-        crossingRun(lanes, 0, xn, ihb, ow, r, sh, H, W),
-        crossingRun(lanes, 1, xn, ihb, ow, r, sh, H, W),
-        crossingRun(lanes, 2, xn, ihb, ow, r, sh, H, W),
-        crossingRun(lanes, 3, xn, ihb, ow, r, sh, H, W),
-        o,
-        32,
-      );
-      transpose4(
-        crossingRun(lanes, 4, xn, ihb, ow, r, sh, H, W),
-        crossingRun(lanes, 5, xn, ihb, ow, r, sh, H, W),
-        crossingRun(lanes, 6, xn, ihb, ow, r, sh, H, W),
-        crossingRun(lanes, 7, xn, ihb, ow, r, sh, H, W),
-        o + 16,
-        32,
-      );
+      transpose4(v128.load(stage), v128.load(stage, 16), v128.load(stage, 32), v128.load(stage, 48), o, 32);
+      transpose4(v128.load(stage, 64), v128.load(stage, 80), v128.load(stage, 96), v128.load(stage, 112), o + 16, 32);
       q += 4;
       ow = 4 - r;
       oh++;
@@ -533,23 +531,6 @@ function columnRun(lanes: usize, l: i32, xn: usize, ihb: i32, ow: i32, H: i32, W
   if (iw >= 0 && iw + 4 <= W) return v128.load(row + ((<usize>iw) << 2));
   if (iw > -4 && iw < W) return maskedRun(row, iw, 0, 0, 4, W);
   return f32x4.splat(0);
-}
-
-/**
- * Column `l` of a packIm2colT8 chunk at four outputs across a row end: the last `r` of the row at input
- * row base `ihb` (from `ow`), then the first `4 - r` of the next output row, `sh` input rows further down.
- */
-@inline
-function crossingRun(lanes: usize, l: i32, xn: usize, ihb: i32, ow: i32, r: i32, sh: i32, H: i32, W: i32): v128 {
-  const lp = lanes + l * 12;
-  const ih = ihb + load<i32>(lp, 4);
-  const iw = ow + load<i32>(lp, 8);
-  const iw2 = load<i32>(lp, 8) - r;
-  const row = at(xn, load<i32>(lp) + ih * W);
-  let v = f32x4.splat(0);
-  if (inside(ih, H) && iw > -4 && iw < W) v = maskedRun(row, iw, 0, 0, r, W);
-  if (inside(ih + sh, H) && iw2 > -4 && iw2 < W) v = v128.or(v, maskedRun(at(row, sh * W), iw2, 0, r, 4, W));
-  return v;
 }
 
 /** A = the O-channel tensor at G_A viewed channel-major: row i = channel g*Og + i, k index p = (n, s). */
