@@ -454,24 +454,26 @@ function packIm2colT8(
     const xn = at(xg, n * CHW);
     const ihb = oh * sh;
     if (ow + 4 <= WO && q + 4 <= kc) {
-      // Each column's four pixels as one f32x4, then two 4x4 transposes straight from registers.
+      // Each column's four pixels as one f32x4 (staged after the lane table), then two 4x4 transposes.
+      const stage = lanes + 96;
+      for (let l = 0; l < 8; l++) {
+        const lp = lanes + l * 12;
+        const ih = ihb + load<i32>(lp, 4);
+        const iw = ow + load<i32>(lp, 8);
+        const row = at(xn, load<i32>(lp) + ih * W);
+        let v = f32x4.splat(0);
+        if (inside(ih, H)) {
+          if (iw >= 0 && iw + 4 <= W) {
+            v = v128.load(row + ((<usize>iw) << 2));
+          } else if (iw > -4 && iw < W) {
+            v = maskedRun(row, iw, 0, 0, 4, W);
+          }
+        }
+        v128.store(stage + l * 16, v);
+      }
       const o = out + q * 32;
-      transpose4(
-        columnRun(lanes, 0, xn, ihb, ow, H, W),
-        columnRun(lanes, 1, xn, ihb, ow, H, W),
-        columnRun(lanes, 2, xn, ihb, ow, H, W),
-        columnRun(lanes, 3, xn, ihb, ow, H, W),
-        o,
-        32,
-      );
-      transpose4(
-        columnRun(lanes, 4, xn, ihb, ow, H, W),
-        columnRun(lanes, 5, xn, ihb, ow, H, W),
-        columnRun(lanes, 6, xn, ihb, ow, H, W),
-        columnRun(lanes, 7, xn, ihb, ow, H, W),
-        o + 16,
-        32,
-      );
+      transpose4(v128.load(stage), v128.load(stage, 16), v128.load(stage, 32), v128.load(stage, 48), o, 32);
+      transpose4(v128.load(stage, 64), v128.load(stage, 80), v128.load(stage, 96), v128.load(stage, 112), o + 16, 32);
       q += 4;
       ow += 4;
     } else if (q + 4 <= kc && oh + 1 < HO && 4 - (WO - ow) <= WO) {
@@ -515,22 +517,6 @@ function packIm2colT8(
       }
     }
   }
-}
-
-/**
- * Column `l` of a packIm2colT8 chunk at four neighbouring outputs `ow..ow+3` of input row base `ihb`: one
- * f32x4 run of x (masked near the padding, zero outside the image). `lanes` is the chunk's lane table.
- */
-@inline
-function columnRun(lanes: usize, l: i32, xn: usize, ihb: i32, ow: i32, H: i32, W: i32): v128 {
-  const lp = lanes + l * 12;
-  const ih = ihb + load<i32>(lp, 4);
-  const iw = ow + load<i32>(lp, 8);
-  if (!inside(ih, H)) return f32x4.splat(0);
-  const row = at(xn, load<i32>(lp) + ih * W);
-  if (iw >= 0 && iw + 4 <= W) return v128.load(row + ((<usize>iw) << 2));
-  if (iw > -4 && iw < W) return maskedRun(row, iw, 0, 0, 4, W);
-  return f32x4.splat(0);
 }
 
 /** A = the O-channel tensor at G_A viewed channel-major: row i = channel g*Og + i, k index p = (n, s). */
