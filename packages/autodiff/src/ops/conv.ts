@@ -176,7 +176,33 @@ function poolAttrs(op: string, x: Tensor, kernel: number | Pair, opts: Pool2dOpt
   const [, , ho, wo] = pool2dOutShape(x.shape, attrs);
   if (ho < 1 || wo < 1)
     throw new ShapeError(op, 'x', `of shape ${fmt(x.shape)} is smaller than the ${k.join('x')} window`);
+  if (op === 'maxPool2d') {
+    // A max over no input element has no position for the gradient to go to.
+    const rows = firstEmptyWindow(ho, x.shape[2]!, k[0], stride[0], padding[0], dilation[0]);
+    const cols = firstEmptyWindow(wo, x.shape[3]!, k[1], stride[1], padding[2], dilation[1]);
+    const [axis, at] = rows >= 0 ? ['row', rows] : ['column', cols];
+    if (at >= 0) {
+      throw new ShapeError(
+        op,
+        'padding',
+        `[${padding.join(', ')}] with dilation ${dilation.join('x')} leaves output ${axis} ${at} of x ${fmt(x.shape)} with every window tap in the padding`,
+      );
+    }
+  }
   return attrs;
+}
+
+/** The first of `out` window positions along an axis of length `n` whose taps all fall outside it, or -1. */
+function firstEmptyWindow(out: number, n: number, k: number, stride: number, pad: number, dil: number): number {
+  for (let o = 0; o < out; o++) {
+    let hit = false;
+    for (let i = 0; i < k && !hit; i++) {
+      const v = o * stride - pad + i * dil;
+      hit = v >= 0 && v < n;
+    }
+    if (!hit) return o;
+  }
+  return -1;
 }
 
 // x̄ = ȳ scattered to each window's first maximum: the indices the kernel found in the forward pass are

@@ -445,6 +445,37 @@ describe('max pooling', () => {
     checkGrads((y) => ops.maxPool2d(y, k, { stride: s }), [x], { order: 2 });
   });
 
+  it('refuses padding and dilation that leave a window without any input element, naming the op', () => {
+    const x = tensor([[[[3]]]], f64);
+    // kernel 2, dilation 2, padding 1 on a 1x1 image: the one window's taps are at -1 and 1
+    expect(() => ops.maxPool2d(x, 2, { stride: 1, padding: 1, dilation: 2 })).toThrow(
+      /maxPool2d.*padding.*output row 0 .*every window tap in the padding/,
+    );
+    // the same geometry on a 1x3 image: rows are still empty, columns are not
+    const wide = tensor([[[[3, 1, 2]]]], f64);
+    expect(() => ops.maxPool2d(wide, 2, { stride: 1, padding: 1, dilation: 2 })).toThrow(/output row 0/);
+    const tall = tensor([[[[3], [1], [2]]]], f64);
+    expect(() => ops.maxPool2d(tall, 2, { stride: 1, padding: 1, dilation: 2 })).toThrow(/output column 0/);
+    expect(
+      ops.maxPool2d(
+        tensor(
+          [
+            [
+              [
+                [3, 1, 2],
+                [4, 0, 5],
+                [6, 7, 8],
+              ],
+            ],
+          ],
+          f64,
+        ),
+        2,
+        { padding: 1, dilation: 2 },
+      ).shape,
+    ).toEqual([1, 1, 2, 2]);
+  });
+
   it('a worked example: the maximum, and the gradient at its position', () => {
     const x = tensor(
       [
