@@ -7,7 +7,7 @@
  *
  * dtypes: every float32 kernel runs in wasm except the data-movement ones and argReduce (`JS_KERNELS`),
  * which are JavaScript loops over the typed arrays: the reference backend's own, except takeAlongAxis and
- * scatterAddAlongAxis, which have faster float32 loops here (max pooling uses them), and broadcastTo,
+ * scatterAddAlongAxis, which have faster float32 loops here (max pooling's gradient), and broadcastTo,
  * which copies whole runs here (batch norm's and bias gradients use it). float64 and int32
  * inputs run the reference's JavaScript loops for every kernel: correct and exactly the reference's
  * results, not fast. This is by design, not a silent fallback; `stats().jobs` counts the calls that ran in

@@ -181,7 +181,7 @@ export class Runtime {
 
   /** Bytes the memory holds now (grows only). */
   get memoryBytes(): number {
-    return this.memory.buffer.byteLength;
+    return this.heap.byteLength;
   }
 
   /** Int32 view of the whole memory. */
