@@ -2,9 +2,9 @@
  * @file Data movement that is faster here than in the reference's loops, all plain JavaScript:
  * - takeAlongAxis and scatterAddAlongAxis for float32 values and int32 indices (max pooling's gradient
  *   scatters with one, the gradient of that gradient gathers with the other), written monomorphic (one
- *   typed-array type per access site) so V8 compiles them to tight code. The reference versions serve every array type from one loop and
- *   accumulate in a float64 scratch array, which costs several times more. Other dtypes go to the
- *   reference loops.
+ *   typed-array type per access site) so V8 compiles them to tight code. The reference versions serve
+ *   every array type from one loop and accumulate in a float64 scratch array, which costs several times
+ *   more. Other dtypes go to the reference loops.
  * - broadcastTo for every dtype, as runs: the innermost dim of the collapsed broadcast is either a
  *   repeated element (`fill`) or a contiguous row (`set`), instead of one table lookup per element.
  */
