@@ -27,6 +27,8 @@ import {
   D_SCRATCH_BYTES,
   JOB_AVGPOOL,
   JOB_AVGPOOL_BACK,
+  JOB_BATCHNORM,
+  JOB_BATCHNORM_BACK,
   JOB_BINARY,
   JOB_CONV_DX,
   JOB_GEMM,
@@ -36,6 +38,7 @@ import {
   JOB_SUM_PARTIALS,
   JOB_UNARY,
 } from '../src/wasm/layout';
+import { batchNormBackTile, batchNormTile } from './norm';
 import { avgPoolBackTile, avgPoolTile, maxPoolTile } from './pool';
 import { reduceTile, softmaxTile } from './reduce';
 
@@ -68,6 +71,8 @@ export function work(seq: i32, thread: i32): void {
     else if (kind === JOB_MAXPOOL) maxPoolTile(desc, t);
     else if (kind === JOB_AVGPOOL) avgPoolTile(desc, t);
     else if (kind === JOB_AVGPOOL_BACK) avgPoolBackTile(desc, t);
+    else if (kind === JOB_BATCHNORM) batchNormTile(desc, t);
+    else if (kind === JOB_BATCHNORM_BACK) batchNormBackTile(desc, t);
     else unreachable();
     if (thread === 0) {
       atomic.add<i32>(FINISHED, 1);

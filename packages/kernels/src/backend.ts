@@ -83,6 +83,20 @@ export interface MaxPool2dResult<D = unknown> {
   readonly indices: KTensor<D>;
 }
 
+/** What `batchNorm` returns: y (x's shape) and each channel's batch mean and biased variance, `[C]`. */
+export interface BatchNormResult<D = unknown> {
+  readonly y: KTensor<D>;
+  readonly mean: KTensor<D>;
+  readonly variance: KTensor<D>;
+}
+
+/** What `batchNormBackward` returns: the gradients of x (x's shape), weight and bias (`[C]` each). */
+export interface BatchNormGrads<D = unknown> {
+  readonly dx: KTensor<D>;
+  readonly dWeight: KTensor<D>;
+  readonly dBias: KTensor<D>;
+}
+
 export interface AvgPool2dAttrs extends Pool2dAttrs {
   readonly countIncludePad: boolean;
 }
@@ -127,6 +141,25 @@ export interface Kernels<D> {
   avgPool2d(x: KTensor<D>, attrs: AvgPool2dAttrs): KTensor<D>;
   /** Transpose of avgPool2d: spreads each dy element evenly over its window. */
   avgPool2dBackward(dy: KTensor<D>, xShape: Shape, attrs: AvgPool2dAttrs): KTensor<D>;
+  /**
+   * Batch normalisation with batch statistics (training mode) over every axis but axis 1: x `[N, C, ...]`
+   * (float, rank ≥ 2, at least one value per channel), weight and bias `[C]`. With μ and σ² each channel's
+   * mean and biased variance (dividing by n = size/C), `y = (x − μ)/√(σ² + eps)·weight + bias`.
+   */
+  batchNorm(x: KTensor<D>, weight: KTensor<D>, bias: KTensor<D>, eps: number): BatchNormResult<D>;
+  /**
+   * The gradients of batchNorm, given dy, the forward's x and weight and the mean and variance it returned:
+   * with r = 1/√(σ² + eps) and x̂ = (x − μ)·r, `dBias = Σ dy`, `dWeight = Σ dy·x̂` (sums over every axis
+   * but 1) and `dx = weight·r·(dy − (dBias + x̂·dWeight)/n)`.
+   */
+  batchNormBackward(
+    dy: KTensor<D>,
+    x: KTensor<D>,
+    weight: KTensor<D>,
+    mean: KTensor<D>,
+    variance: KTensor<D>,
+    eps: number,
+  ): BatchNormGrads<D>;
   /**
    * `y[..., i, ...] = x[..., idx[..., i, ...], ...]` along `axis` (NumPy `take_along_axis`):
    * idx is int32 with x's rank and x's dims except along `axis`; y has idx's shape.

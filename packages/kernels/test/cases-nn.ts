@@ -1,13 +1,32 @@
 /**
- * @file Conformance cases: matmul, conv2d and both its backward passes, pooling and its backward.
+ * @file Conformance cases: matmul, conv2d and both its backward passes, pooling and its backward, batch
+ * normalisation and its backward.
  * Edge cases drawn or fixed: size-1 dims, batch 1, odd and non-square images, stride > kernel, padding on
  * one side only, dilation, groups incl. depthwise, and reductions well past 100 terms (gpu.js stops loops
  * at `loopMaxIterations` silently, so a conv with Cin·K·K = 576 catches a kernel that relies on it).
  */
 import { fc } from '@fast-check/vitest';
-import type { AvgPool2dAttrs, Conv2dAttrs, KTensor, MaxPool2dResult } from '../src/backend.js';
-import { broadcastFrom, type ConvCase, convCase, D, poolCase, rand, seed, shape } from './arbitraries.js';
-import { type AnyCase, example, kase } from './case.js';
+import type {
+  AvgPool2dAttrs,
+  BatchNormGrads,
+  BatchNormResult,
+  Conv2dAttrs,
+  Kernels,
+  KTensor,
+  MaxPool2dResult,
+} from '../src/backend.js';
+import {
+  broadcastFrom,
+  type ConvCase,
+  convCase,
+  D,
+  type HostTensor,
+  poolCase,
+  rand,
+  seed,
+  shape,
+} from './arbitraries.js';
+import { type AnyCase, example, kase, type Up } from './case.js';
 
 /** Batch dims of both operands (broadcasting), plus M, K, N and the transpose flags. */
 const matmulArb = shape(0, 2, 3).chain((batch) =>
@@ -206,10 +225,58 @@ const poolCases = {
   ],
 } as const;
 
+/** x `[N, C, ...]` of rank 2-4 (every dim ≥ 1, so every channel has a value), an eps, and a seed. */
+const normArb = fc.record({
+  x: fc
+    .tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 5 }), shape(0, 2, 6))
+    .map(([n, c, rest]) => [n, c, ...rest]),
+  eps: fc.constantFrom(1e-5, 1e-3, 0.5),
+  seed: seed(),
+});
+
+/** x plus `offset`: a channel mean far from 0 is where Σx² − nμ² would cancel. */
+const shifted = (t: HostTensor, offset: number): HostTensor => ({ ...t, values: t.values.map((v) => v + offset) });
+
+const bnOutputs = (r: BatchNormResult): readonly KTensor[] => [r.y, r.mean, r.variance];
+const bnGrads = (r: BatchNormGrads): readonly KTensor[] => [r.dx, r.dWeight, r.dBias];
+
+/** The forward on the backend under test, then its backward with the statistics that forward returned. */
+const bnBackward = (k: Kernels<unknown>, up: Up, x: HostTensor, eps: number, seed: number): readonly KTensor[] => {
+  const c = [x.shape[1]!];
+  const [xt, w] = [up(x), up(rand(c, seed + 1))];
+  const fwd = k.batchNorm(xt, w, up(rand(c, seed + 2)), eps);
+  return bnGrads(k.batchNormBackward(up(rand(x.shape, seed + 3)), xt, w, fwd.mean, fwd.variance, eps));
+};
+
+const normCases = {
+  batchNorm: [
+    kase({
+      title: 'random [N, C, ...] of rank 2-4: y, batch mean and biased variance',
+      arb: normArb,
+      call: (k, up, { x, eps, seed }) =>
+        bnOutputs(k.batchNorm(up(rand(x, seed)), up(rand([x[1]!], seed + 1)), up(rand([x[1]!], seed + 2)), eps)),
+    }),
+    example('4,800 values per channel around a mean of 50 (two-pass variance)', (k, up) =>
+      bnOutputs(k.batchNorm(up(shifted(rand([3, 2, 40, 40], 5), 50)), up(rand([2], 6)), up(rand([2], 7)), 1e-5)),
+    ),
+  ],
+  batchNormBackward: [
+    kase({
+      title: 'random [N, C, ...] of rank 2-4: dx, dWeight, dBias',
+      arb: normArb,
+      call: (k, up, { x, eps, seed }) => bnBackward(k, up, rand(x, seed), eps, seed),
+    }),
+    example('4,800 values per channel around a mean of 50', (k, up) =>
+      bnBackward(k, up, shifted(rand([3, 2, 40, 40], 5), 50), 1e-5, 8),
+    ),
+  ],
+} as const;
+
 export const NN_CASES = {
   matmul: matmulCases,
   conv2d: convCases,
   conv2dBackpropInput: inputGradCases,
   conv2dBackpropFilter: filterGradCases,
   ...poolCases,
+  ...normCases,
 } as const;

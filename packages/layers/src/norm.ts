@@ -2,11 +2,11 @@
 import {
   add,
   avgPool2d,
+  batchNorm as batchNormOp,
   div,
   fmt,
   full,
   type Key,
-  mean,
   mul,
   pad,
   pow,
@@ -14,7 +14,6 @@ import {
   rsqrt,
   split,
   square,
-  stopGradient,
   sub,
   type Tensor,
 } from '@tapenet/autodiff';
@@ -92,12 +91,7 @@ export function batchNorm(c: BatchNormConfig = {}): Layer<BatchNormParams, Batch
       if (x.rank < 2 || x.rank > 4)
         throw layerError('batchNorm', 'x', `has shape ${fmt(x.shape)}; expected [N, C], [N, C, L] or [N, C, H, W]`);
       const ch = x.shape[1]!;
-      const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
-      const bshape = x.shape.map((d, i) => (i === 1 ? d : 1));
-      const per = (t: Tensor): Tensor => reshape(t, bshape);
-      let xc: Tensor;
-      let v: Tensor;
-      let next = state;
+      const affine = 'weight' in p && p.weight !== undefined;
       if (ctx.train) {
         const n = sizeOf(x.shape) / ch;
         if (n < 2)
@@ -106,28 +100,32 @@ export function batchNorm(c: BatchNormConfig = {}): Layer<BatchNormParams, Batch
             'x',
             `has shape ${fmt(x.shape)}: training needs more than one value per channel`,
           );
-        const mu = mean(x, axes, { keepDims: true });
-        xc = sub(x, mu);
-        v = mean(square(xc), axes, { keepDims: true });
+        // One fused op; without affine parameters it scales by 1 and shifts by 0.
+        const weight = affine ? p.weight : full([ch], 1, x.dtype);
+        const bias = affine ? p.bias : full([ch], 0, x.dtype);
+        const { y, mean: mu, variance: v } = batchNormOp(x, weight, bias, { eps });
         const count = state.num_batches_tracked.item();
         const m = c.momentum === null ? 1 / (count + 1) : (c.momentum ?? 0.1);
-        const blend = (running: Tensor, batch: Tensor): Tensor =>
-          add(mul(running, 1 - m), mul(stopGradient(reshape(batch, [ch])), m));
-        next = {
+        // The batch statistics carry no gradient, so neither does the running state.
+        const blend = (running: Tensor, batch: Tensor): Tensor => add(mul(running, 1 - m), mul(batch, m));
+        const next = {
           running_mean: blend(state.running_mean, mu),
           running_var: blend(state.running_var, mul(v, n / (n - 1))),
           num_batches_tracked: full([], count + 1, 'int32'),
         };
-      } else {
-        xc = sub(x, per(state.running_mean));
-        v = per(state.running_var);
+        return { y, state: next };
       }
-      // (x − μ)·(weight/√(σ² + eps)) + bias: the per-channel factor is formed first, so the full-size
-      // tensor goes through one multiply and one add (an elementwise pass each, forward and backward).
-      const inv = rsqrt(add(v, eps));
-      const y =
-        'weight' in p && p.weight !== undefined ? add(mul(xc, mul(inv, per(p.weight))), per(p.bias)) : mul(xc, inv);
-      return { y, state: next };
+      // Evaluation: (x − running_mean)·(weight/√(running_var + eps)) + bias, the per-channel factor formed
+      // first so that the full-size tensor goes through one multiply and one add.
+      const per = (t: Tensor): Tensor =>
+        reshape(
+          t,
+          x.shape.map((d, i) => (i === 1 ? d : 1)),
+        );
+      const xc = sub(x, per(state.running_mean));
+      const inv = rsqrt(add(per(state.running_var), eps));
+      const y = affine ? add(mul(xc, mul(inv, per(p.weight))), per(p.bias)) : mul(xc, inv);
+      return { y, state };
     },
   };
 }

@@ -79,9 +79,10 @@ export interface OpAttrs {
   maxPool2d: Pool2dAttrs;
   avgPool2d: AvgPool2dAttrs;
   avgPool2dBackward: AvgPool2dAttrs & { readonly xShape: Shape };
-  // normalisation along an axis
+  // normalisation
   softmax: { readonly axis: number };
   logSoftmax: { readonly axis: number };
+  batchNorm: { readonly eps: number };
 }
 
 export type OpName = keyof OpAttrs;

@@ -1,5 +1,5 @@
 /** @file What an op is (forward + VJP in one value) and how a call runs it and records it on the tape. */
-import type { Kernels, KTensor } from '@tapenet/kernels';
+import type { Backend, Kernels, KTensor } from '@tapenet/kernels';
 import { getBackend, getDebugNans } from '../context.js';
 import { NonFiniteError } from '../errors.js';
 import { recordOnTapes } from '../tape.js';
@@ -64,15 +64,42 @@ function checkFinite(name: string, out: Tensor): void {
  * inputs. Inputs living on another backend are copied over first.
  */
 export function call<K extends OpName>(def: OpDef<K>, inputs: readonly Tensor[], attrs: OpAttrs[K]): Tensor {
+  return callKeeping(def, inputs, attrs).out;
+}
+
+/**
+ * `call`, also returning the residuals the forward kept (batch norm's batch statistics). To every tape
+ * they are constants: no gradient flows through them.
+ */
+export function callKeeping<K extends OpName>(
+  def: OpDef<K>,
+  inputs: readonly Tensor[],
+  attrs: OpAttrs[K],
+): { readonly out: Tensor; readonly residuals: readonly Tensor[] } {
   const backend = getBackend();
-  const kts = inputs.map((t) => (t.backend === backend ? t.kt : backend.upload(t.data(), t.shape)));
-  const result = def.forward(backend.kernels, kts, attrs);
+  const result = def.forward(backend.kernels, onBackend(backend, inputs), attrs);
   const [kt, kept] = 'residuals' in result ? [result.out, result.residuals] : [result, []];
   const out = fromKernel(kt, backend);
   if (getDebugNans()) checkFinite(def.name, out);
+  const residuals = kept.map((r) => fromKernel(r, backend));
   if (def.differentiable) {
-    const residuals = kept.map((r) => fromKernel(r, backend));
     recordOnTapes(def.name, inputs, out, (g, needs) => def.vjp(g, { inputs, out, attrs, needs, residuals }));
   }
-  return out;
+  return { out, residuals };
 }
+
+/**
+ * Runs kernels on the active backend without recording anything and wraps what they return: for a VJP
+ * rule's fused path, taken only when no tape is recording (so no result can need a gradient).
+ */
+export function runUnrecorded(
+  inputs: readonly Tensor[],
+  f: (k: Kernels<unknown>, kts: readonly KTensor[]) => readonly KTensor[],
+): Tensor[] {
+  const backend = getBackend();
+  return f(backend.kernels, onBackend(backend, inputs)).map((kt) => fromKernel(kt, backend));
+}
+
+/** The tensors' kernel buffers on `backend`, copying over those that live on another backend. */
+const onBackend = (backend: Backend, inputs: readonly Tensor[]): KTensor[] =>
+  inputs.map((t) => (t.backend === backend ? t.kt : backend.upload(t.data(), t.shape)));

@@ -396,6 +396,20 @@ const CASES: { readonly [K in OpName]: Case } = {
       .map(([x, axis]) => ({ f: (y: Tensor) => ops.logSoftmax(y, axis), args: [x] })),
     order2: true,
   },
+  batchNorm: {
+    kind: 'grad',
+    // x [N, C, ...] with at least two values per channel; eps 0.1 keeps 1/√(σ² + eps) moderate when the
+    // drawn values of a channel lie close together. First order runs the fused backward kernel; second
+    // order differentiates the VJP written in ops, so both are checked against the same differences.
+    arb: fc
+      .tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), arbShape({ maxRank: 2, maxDim: 3 }))
+      .filter(([n, , rest]) => n * rest.reduce((a, b) => a * b, 1) >= 2)
+      .chain(([n, c, rest]) =>
+        fc.tuple(arbTensorOfShape([n, c, ...rest], f64), arbTensorOfShape([c], f64), arbTensorOfShape([c], f64)),
+      )
+      .map((args) => ({ f: (x: Tensor, w: Tensor, b: Tensor) => ops.batchNorm(x, w, b, { eps: 0.1 }).y, args })),
+    order2: true,
+  },
 };
 
 describe('every registered op has a gradient case', () => {

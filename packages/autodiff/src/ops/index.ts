@@ -66,6 +66,7 @@ export {
   unbroadcast,
 } from './movement.js';
 export { logSoftmax, softmax } from './nn.js';
+export { type BatchNormOptions, type BatchNormOutput, batchNorm } from './norm.js';
 export { argmax, argmin, logSumExp, max, mean, min, type ReduceOptions, sum, variance } from './reduce.js';
 export { stopGradient } from './stop.js';
 export type { TensorLike } from './util.js';

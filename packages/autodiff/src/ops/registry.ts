@@ -10,6 +10,7 @@ import * as ix from './indexing.js';
 import * as la from './linalg.js';
 import * as mv from './movement.js';
 import * as nn from './nn.js';
+import * as norm from './norm.js';
 import * as rd from './reduce.js';
 
 export const OPS: { readonly [K in OpName]: OpDef<K> } = {
@@ -71,6 +72,7 @@ export const OPS: { readonly [K in OpName]: OpDef<K> } = {
   avgPool2dBackward: conv.avgPool2dBackwardDef,
   softmax: nn.softmaxDef,
   logSoftmax: nn.logSoftmaxDef,
+  batchNorm: norm.batchNormDef,
 };
 
 /** Names of every primitive. */

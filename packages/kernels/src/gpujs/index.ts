@@ -14,6 +14,7 @@ import { binary, cast, compare, unary, where } from './elementwise.js';
 import { matmul } from './matmul.js';
 import { type GpujsMode, type GpujsRunMode, resolveMode } from './modes.js';
 import { broadcastTo, concat, oneHot, pad, scatterAddAlongAxis, slice, takeAlongAxis, transpose } from './movement.js';
+import { batchNorm, batchNormBackward } from './norm.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d } from './pool.js';
 import { argReduce, logSoftmax, reduce, softmax } from './reduce.js';
 import { type GpujsData, type GpujsStats, type GTensor, Runtime } from './runtime.js';
@@ -64,6 +65,9 @@ export function createGpujsBackend(options: GpujsOptions = {}): GpujsBackend {
     maxPool2d: (x, attrs) => maxPool2d(rt, x, attrs),
     avgPool2d: (x, attrs) => avgPool2d(rt, x, attrs),
     avgPool2dBackward: (dy, xShape, attrs) => avgPool2dBackward(rt, dy, xShape, attrs),
+    batchNorm: (x, weight, bias, eps) => batchNorm(rt, x, weight, bias, eps),
+    batchNormBackward: (dy, x, weight, mean, variance, eps) =>
+      batchNormBackward(rt, dy, x, weight, mean, variance, eps),
     takeAlongAxis: (x, idx, axis) => takeAlongAxis(rt, x, idx, axis),
     scatterAddAlongAxis: (u, idx, axis, size) => scatterAddAlongAxis(rt, u, idx, axis, size),
     pad: (x, pads, padMode, value) => pad(rt, x, pads, padMode, value),

@@ -78,6 +78,27 @@ const CASES: { readonly [K in KernelName]: Case } = {
     const dy = r([1, 2, 4, 2]);
     return { inputs: [dy], run: () => [k.avgPool2dBackward(dy, [1, 2, 3, 3], avg)] };
   },
+  batchNorm: (r) => {
+    const [x, w, b] = [r([2, 3, 2]), r([3]), r([3])];
+    return {
+      inputs: [x, w, b],
+      run: () => {
+        const { y, mean, variance } = k.batchNorm(x, w, b, 1e-5);
+        return [y, mean, variance];
+      },
+    };
+  },
+  batchNormBackward: (r) => {
+    const [dy, x, w, m, v] = [r([2, 3, 2]), r([2, 3, 2]), r([3]), r([3]), r([3])];
+    const positive = { ...v, data: v.data.map(Math.abs) };
+    return {
+      inputs: [dy, x, w, m, positive],
+      run: () => {
+        const { dx, dWeight, dBias } = k.batchNormBackward(dy, x, w, m, positive, 1e-5);
+        return [dx, dWeight, dBias];
+      },
+    };
+  },
   takeAlongAxis: (r) => {
     const [x, i] = [r([2, 3]), idx([0, 2, 1, 1], [2, 2])];
     return { inputs: [x, i], run: () => [k.takeAlongAxis(x, i, 1)] };

@@ -4,6 +4,7 @@ import { dtypeOf, sizeOf } from '../shape.js';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv.js';
 import { binary, cast, compare, unary, where } from './elementwise.js';
 import { matmul } from './matmul.js';
+import { batchNorm, batchNormBackward } from './norm.js';
 import { broadcastTo, concat, oneHot, pad, scatterAddAlongAxis, slice, takeAlongAxis, transpose } from './movement.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d } from './pool.js';
 import { argReduce, logSoftmax, reduce, softmax } from './reduce.js';
@@ -23,6 +24,8 @@ const kernels: Kernels<TypedArray> = {
   maxPool2d,
   avgPool2d,
   avgPool2dBackward,
+  batchNorm,
+  batchNormBackward,
   takeAlongAxis,
   scatterAddAlongAxis,
   pad,

@@ -22,6 +22,7 @@ import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv.js';
 import { binary, compare, unary, where } from './elementwise.js';
 import { MAX_THREADS } from './layout.js';
 import { matmul } from './matmul.js';
+import { batchNorm, batchNormBackward } from './norm.js';
 import { broadcastTo, scatterAddAlongAxis, takeAlongAxis } from './movement.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d } from './pooling.js';
 import { logSoftmax, reduce, softmax } from './reduce.js';
@@ -116,6 +117,8 @@ function kernelsFor(ctx: Ctx): Kernels<TypedArray> {
     maxPool2d: (x, attrs) => maxPool2d(ctx, x, attrs),
     avgPool2d: (x, attrs) => avgPool2d(ctx, x, attrs),
     avgPool2dBackward: (dy, xShape, attrs) => avgPool2dBackward(ctx, dy, xShape, attrs),
+    batchNorm: (x, w, b, eps) => batchNorm(ctx, x, w, b, eps),
+    batchNormBackward: (dy, x, w, m, v, eps) => batchNormBackward(ctx, dy, x, w, m, v, eps),
     takeAlongAxis,
     scatterAddAlongAxis,
     pad: js.pad,

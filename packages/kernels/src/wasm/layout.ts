@@ -53,6 +53,8 @@ export const JOB_SOFTMAX = 7;
 export const JOB_MAXPOOL = 8;
 export const JOB_AVGPOOL = 9;
 export const JOB_AVGPOOL_BACK = 10;
+export const JOB_BATCHNORM = 11;
+export const JOB_BATCHNORM_BACK = 12;
 
 // Header slots of every descriptor.
 export const D_KIND = 0;
@@ -232,3 +234,22 @@ export const P_CHUNK = 21;
 /** Max pooling's second output, the window maxima (P_OUT gets the indices). */
 export const P_VALUES = 22;
 export const P_WORDS = 23;
+
+// Batch normalisation over x viewed as [N, C, L] (statistics per channel), tiles of CHUNK channels.
+// Forward reads X, W, B and writes OUT (y), MEAN and VAR; backward reads DY, X, W, MEAN and VAR and writes
+// OUT (dx), DW and DB. EPS points to one float32.
+export const BN_X = 5;
+export const BN_DY = 6;
+export const BN_W = 7;
+export const BN_B = 8;
+export const BN_OUT = 9;
+export const BN_MEAN = 10;
+export const BN_VAR = 11;
+export const BN_DW = 12;
+export const BN_DB = 13;
+export const BN_N = 14;
+export const BN_C = 15;
+export const BN_L = 16;
+export const BN_EPS = 17;
+export const BN_CHUNK = 18;
+export const BN_WORDS = 19;
