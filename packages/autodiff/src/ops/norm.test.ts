@@ -35,9 +35,9 @@ describe('batchNorm', () => {
     ];
     const got = y.toArray() as number[][][];
     const flat = (c: number) => [got[0]![c]!, got[1]![c]!].flat();
-    [0, 1].forEach((c) => {
-      flat(c).forEach((v, i) => expect(v).toBeCloseTo(want[c]![i]!, 12));
-    });
+    for (const c of [0, 1]) {
+      for (const [i, v] of flat(c).entries()) expect(v).toBeCloseTo(want[c]![i]!, 12);
+    }
   });
 
   it('adds eps to the variance (default 1e-5)', () => {
@@ -61,7 +61,7 @@ describe('batchNorm', () => {
     })(w, b);
     expect(gb.toArray()).toEqual([4, 4]);
     // Σ x̂ over a channel is 0
-    (gw.toArray() as number[]).forEach((v) => expect(v).toBeCloseTo(0, 12));
+    for (const v of gw.toArray() as number[]) expect(v).toBeCloseTo(0, 12);
   });
 
   it('names the argument that is wrong', () => {
