@@ -1,5 +1,5 @@
 /**
- * @file Public surface of @tapenet/autodiff: immutable tensors, ops, transformations, pytrees, PRNG keys.
+ * @file Public surface of @tapenet/autodiff: immutable tensors, ops, transformations, tracing, pytrees, PRNG keys.
  * Gradient-checking tools live in `@tapenet/autodiff/testing`.
  */
 export type { DType, FloatDType, Shape, TypedArray } from '@tapenet/kernels';
@@ -35,6 +35,7 @@ export {
   zeros,
   zerosLike,
 } from './tensor.js';
+export { isTracing, type TracedOp, traceOps } from './trace.js';
 export {
   type Grads,
   isLeaf,

@@ -1,9 +1,13 @@
-/** @file What an op is (forward + VJP in one value) and how a call runs it and records it on the tape. */
+/**
+ * @file What an op is (forward + VJP in one value) and how a call runs it and records it on the tape
+ * (and on any active trace).
+ */
 import type { Backend, Kernels, KTensor } from '@tapenet/kernels';
 import { getBackend, getDebugNans } from '../context.js';
 import { NonFiniteError } from '../errors.js';
 import { recordOnTapes } from '../tape.js';
 import { fromKernel, type Tensor } from '../tensor.js';
+import { isTracing, recordOnTraces } from '../trace.js';
 import type { OpAttrs, OpName } from './attrs.js';
 
 /**
@@ -61,7 +65,7 @@ function checkFinite(name: string, out: Tensor): void {
 
 /**
  * Runs a primitive on the active backend and records it on every active tape that tracks one of its
- * inputs. Inputs living on another backend are copied over first.
+ * inputs (and on every active trace that traces one). Inputs living on another backend are copied over first.
  */
 export function call<K extends OpName>(def: OpDef<K>, inputs: readonly Tensor[], attrs: OpAttrs[K]): Tensor {
   return callKeeping(def, inputs, attrs).out;
@@ -85,6 +89,7 @@ export function callKeeping<K extends OpName>(
   if (def.differentiable) {
     recordOnTapes(def.name, inputs, out, (g, needs) => def.vjp(g, { inputs, out, attrs, needs, residuals }));
   }
+  if (isTracing()) recordOnTraces(def.name, inputs, out, attrs, residuals);
   return { out, residuals };
 }
 
