@@ -11,7 +11,7 @@ import type { IKernelFunctionThis } from 'gpu.js';
 import type { Conv2dAttrs, Shape } from '../backend.js';
 import { checkConvBias, conv2dSizes } from '../shape.js';
 import { binary, check } from './elementwise.js';
-import type { GTensor, Runtime } from './runtime.js';
+import type { GTensor, Runtime, LaunchSpec } from './runtime.js';
 
 declare function floorDiv(r: number, d: number): number;
 
@@ -153,7 +153,12 @@ export function conv2d(rt: Runtime, x: GTensor, w: GTensor, attrs: Conv2dAttrs, 
   check(x.dtype === 'float32' && w.dtype === 'float32', 'conv2d', () => `needs float32, got ${x.dtype}, ${w.dtype}`);
   const G = geometry(x.shape, w.shape, attrs, 'conv2d');
   if (bias !== undefined) checkConvBias(bias, G.o, x.dtype, 'conv2d', check);
-  const launch = { label: 'conv2d', kernel: conv2dKernel, constants: { ...G }, loopMax: Math.max(G.cg, G.kh, G.kw) };
+  const launch: LaunchSpec = {
+    label: 'conv2d',
+    kernel: 'conv2dKernel',
+    constants: { ...G },
+    loopMax: Math.max(G.cg, G.kh, G.kw),
+  };
   const y = rt.tensor(launch, [x, w], [G.nb, G.o, G.ho, G.wo], 'float32');
   if (bias === undefined) return y;
   const out = binary(rt, 'add', y, { ...bias, shape: [1, G.o, 1, 1] });
@@ -167,7 +172,12 @@ export function conv2dBackpropInput(rt: Runtime, dy: GTensor, w: GTensor, xShape
   check(dy.dtype === 'float32' && w.dtype === 'float32', label, () => `needs float32, got ${dy.dtype}, ${w.dtype}`);
   const G = geometry(xShape, w.shape, attrs, label);
   checkDy(dy.shape, G, label);
-  const launch = { label, kernel: conv2dInputGradKernel, constants: { ...G }, loopMax: Math.max(G.og, G.kh, G.kw) };
+  const launch: LaunchSpec = {
+    label,
+    kernel: 'conv2dInputGradKernel',
+    constants: { ...G },
+    loopMax: Math.max(G.og, G.kh, G.kw),
+  };
   return rt.tensor(launch, [dy, w], xShape, 'float32');
 }
 
@@ -177,6 +187,11 @@ export function conv2dBackpropFilter(rt: Runtime, x: GTensor, dy: GTensor, wShap
   check(x.dtype === 'float32' && dy.dtype === 'float32', label, () => `needs float32, got ${x.dtype}, ${dy.dtype}`);
   const G = geometry(x.shape, wShape, attrs, label);
   checkDy(dy.shape, G, label);
-  const launch = { label, kernel: conv2dFilterGradKernel, constants: { ...G }, loopMax: Math.max(G.nb, G.ho, G.wo) };
+  const launch: LaunchSpec = {
+    label,
+    kernel: 'conv2dFilterGradKernel',
+    constants: { ...G },
+    loopMax: Math.max(G.nb, G.ho, G.wo),
+  };
   return rt.tensor(launch, [x, dy], wShape, 'float32');
 }

@@ -9,7 +9,7 @@ import type { IKernelFunctionThis } from 'gpu.js';
 import type { BinaryOp, CompareOp, DType, Shape, UnaryOp } from '../backend.js';
 import { broadcastShapes } from '../shape.js';
 import { broadcastStrides, coalesce, perAxis } from './geometry.js';
-import type { GTensor, KernelSource, Runtime, Snippet } from './runtime.js';
+import type { GTensor, DeviceFunction, Runtime, Snippet, LaunchSpec } from './runtime.js';
 import { BINARY, COMPARE, TRUNC_INT, UNARY } from './scalar.js';
 
 // Device functions supplied to every kernel by the runtime (see scalar.ts for why they are not imported).
@@ -139,7 +139,7 @@ function broadcastAll(shapes: readonly Shape[], kernel: string): number[] {
   return out;
 }
 
-const snippet = (as: string, key: string, fn: KernelSource): Snippet => ({ as, key, fn });
+const snippet = (as: string, key: string, fn: DeviceFunction): Snippet => ({ as, key, fn });
 
 /** `y = op(x)` elementwise; float32 only. */
 export function unary(rt: Runtime, op: UnaryOp, x: GTensor): GTensor {
@@ -147,14 +147,14 @@ export function unary(rt: Runtime, op: UnaryOp, x: GTensor): GTensor {
   const fn = UNARY[op];
   check(fn !== undefined, 'unary', () => `unknown op ${op}`);
   return rt.tensor(
-    { label: 'unary', kernel: unaryKernel, snippet: snippet('unaryOp', op, fn), constants: {} },
+    { label: 'unary', kernel: 'unaryKernel', snippet: snippet('unaryOp', op, fn), constants: {} },
     [x],
     x.shape,
     'float32',
   );
 }
 
-function map2(rt: Runtime, label: string, key: string, fn: KernelSource, a: GTensor, b: GTensor): GTensor {
+function map2(rt: Runtime, label: string, key: string, fn: DeviceFunction, a: GTensor, b: GTensor): GTensor {
   check(a.dtype === b.dtype, label, () => `dtype mismatch: ${a.dtype} vs ${b.dtype}`);
   const shape = broadcastAll([a.shape, b.shape], label);
   const w = coalesce(
@@ -168,7 +168,7 @@ function map2(rt: Runtime, label: string, key: string, fn: KernelSource, a: GTen
     isInt: a.dtype === 'int32' && label === 'binary' ? 1 : 0,
   };
   return rt.tensor(
-    { label, kernel: binaryKernel, snippet: snippet('binaryOp', key, fn), constants },
+    { label, kernel: 'binaryKernel', snippet: snippet('binaryOp', key, fn), constants },
     [a, b],
     shape,
     a.dtype,
@@ -202,7 +202,7 @@ export function where(rt: Runtime, cond: GTensor, a: GTensor, b: GTensor): GTens
     ...perAxis('b', w.strides[2]!),
     isInt: 0,
   };
-  return rt.tensor({ label: 'where', kernel: whereKernel, constants }, [cond, a, b], shape, a.dtype);
+  return rt.tensor({ label: 'where', kernel: 'whereKernel', constants }, [cond, a, b], shape, a.dtype);
 }
 
 /**
@@ -212,12 +212,7 @@ export function where(rt: Runtime, cond: GTensor, a: GTensor, b: GTensor): GTens
 export function cast(rt: Runtime, x: GTensor, dtype: DType): GTensor {
   check(dtype !== 'float64', 'cast', () => 'float64 is not supported by the gpujs backend (float32 storage)');
   const toInt = dtype === 'int32' && x.dtype !== 'int32';
-  const op = toInt ? snippet('unaryOp', 'truncInt', TRUNC_INT) : snippet('unaryOp', 'copy', copyScalar);
-  const launch = { label: 'cast', kernel: unaryKernel, snippet: op, constants: {} };
+  const op = toInt ? snippet('unaryOp', 'truncInt', TRUNC_INT) : snippet('unaryOp', 'copy', 'copyScalar');
+  const launch: LaunchSpec = { label: 'cast', kernel: 'unaryKernel', snippet: op, constants: {} };
   return rt.tensor(launch, [x], x.shape, dtype);
-}
-
-/** Identity snippet (a cast that keeps the values). */
-function copyScalar(v: number): number {
-  return v;
 }

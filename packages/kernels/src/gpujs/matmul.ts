@@ -7,7 +7,7 @@ import type { IKernelFunctionThis } from 'gpu.js';
 import { broadcastShapes, sizeOf, stridesOf } from '../shape.js';
 import { check } from './elementwise.js';
 import { broadcastStrides } from './geometry.js';
-import type { GTensor, Runtime } from './runtime.js';
+import type { GTensor, Runtime, LaunchSpec } from './runtime.js';
 
 declare function floorDiv(r: number, d: number): number;
 
@@ -85,6 +85,6 @@ export function matmul(rt: Runtime, a: GTensor, b: GTensor, transposeA: boolean,
   const offA = matrixOffsets(batchA, batch, m * k);
   const offB = matrixOffsets(batchB, batch, k * n);
   const constants = { n, mn: m * n, k, ai, ak, bk, bj };
-  const launch = { label: 'matmul', kernel: matmulKernel, constants, loopMax: k };
+  const launch: LaunchSpec = { label: 'matmul', kernel: 'matmulKernel', constants, loopMax: k };
   return rt.tensor(launch, [a, b, offA, offB], [...batch, m, n], a.dtype);
 }

@@ -2,7 +2,7 @@
  * @file gpu.js modes: which ones exist, which kernel class each must run as, and why a mode cannot run
  * here (with what to install). Nothing in this backend ever falls back silently to another mode.
  */
-import { GPU } from 'gpu.js';
+import { CPUKernel, GPU, HeadlessGLKernel, WebAssemblyKernel, WebGL2Kernel, WebGLKernel } from 'gpu.js';
 
 /** What a user may ask for: 'gpu' is the best mode available here, the others are exact requests. */
 export type GpujsMode = 'gpu' | 'webgl2' | 'webgl' | 'headlessgl' | 'webgpu' | 'webasm' | 'cpu';
@@ -20,6 +20,26 @@ export const KERNEL_CLASS: { readonly [M in GpujsRunMode]: string } = {
   webasm: 'WebAssemblyKernel',
   cpu: 'CPUKernel',
 };
+
+/**
+ * The classes behind `KERNEL_CLASS`, compared by identity: a minifier renames classes, so
+ * `constructor.name` is no proof in a bundle. gpu.js's typings lack WebGPUKernel; that mode never runs here.
+ */
+const KERNEL_CTOR: { readonly [M in Exclude<GpujsRunMode, 'webgpu'>]: Function } = {
+  webgl2: WebGL2Kernel,
+  webgl: WebGLKernel,
+  headlessgl: HeadlessGLKernel,
+  webasm: WebAssemblyKernel,
+  cpu: CPUKernel,
+};
+
+/** `null` when `kernel` is exactly `mode`'s kernel class, else the class it is (for the error). */
+export function ranAs(kernel: object, mode: GpujsRunMode): string | null {
+  const ctor = kernel.constructor;
+  if (mode !== 'webgpu' && ctor === KERNEL_CTOR[mode]) return null;
+  const named = Object.entries(KERNEL_CTOR).find(([, c]) => c === ctor);
+  return named === undefined ? `an unexpected class (${ctor.name})` : KERNEL_CLASS[named[0] as GpujsRunMode];
+}
 
 /** Modes whose buffers are GL textures (data stays on the device between kernels). */
 export function isGlMode(mode: GpujsRunMode): boolean {

@@ -8,7 +8,7 @@ import type { FloatDType, Pair, PadMode, Shape } from '../backend.js';
 import { sizeOf, stridesOf } from '../shape.js';
 import { check } from './elementwise.js';
 import { aroundAxis, broadcastStrides, coalesce, MAX_RANK, perAxis } from './geometry.js';
-import type { GTensor, Runtime } from './runtime.js';
+import type { GTensor, Runtime, LaunchSpec } from './runtime.js';
 
 declare function floorDiv(r: number, d: number): number;
 
@@ -106,7 +106,7 @@ function view(rt: Runtime, label: string, x: GTensor, shape: Shape, strides: rea
     base,
     mode: 0,
   };
-  return rt.tensor({ label, kernel: viewKernel, constants }, [x, 0], shape, x.dtype);
+  return rt.tensor({ label, kernel: 'viewKernel', constants }, [x, 0], shape, x.dtype);
 }
 
 /** A fresh copy of x (kernels never return their input). */
@@ -137,7 +137,7 @@ export function pad(rt: Runtime, x: GTensor, pads: readonly Pair[], mode: PadMod
     base: 0,
     mode: edge ? 2 : 1,
   };
-  return rt.tensor({ label: 'pad', kernel: viewKernel, constants }, [x, value], shape, x.dtype);
+  return rt.tensor({ label: 'pad', kernel: 'viewKernel', constants }, [x, value], shape, x.dtype);
 }
 
 /** The block starting at `begin` with extent `size` on every axis. */
@@ -212,7 +212,7 @@ export function concat(rt: Runtime, xs: readonly GTensor[], axis: number): GTens
     const lb = x.shape[axis]!;
     const shape = acc.shape.map((d, a) => (a === axis ? la + lb : d));
     const next = rt.tensor(
-      { label: 'concat', kernel: concat2Kernel, constants: { la, lb, inner } },
+      { label: 'concat', kernel: 'concat2Kernel', constants: { la, lb, inner } },
       [acc, x],
       shape,
       x.dtype,
@@ -283,7 +283,7 @@ export function takeAlongAxis(rt: Runtime, x: GTensor, idx: GTensor, axis: numbe
   const len = x.shape[axis]!;
   checkHostIndices(idx, len, 'takeAlongAxis');
   const [, m, inner] = aroundAxis(idx.shape, axis);
-  const launch = { label: 'takeAlongAxis', kernel: takeAlongKernel, constants: { m, len, inner } };
+  const launch: LaunchSpec = { label: 'takeAlongAxis', kernel: 'takeAlongKernel', constants: { m, len, inner } };
   return rt.tensor(launch, [x, idx], idx.shape, x.dtype);
 }
 
@@ -295,9 +295,9 @@ export function scatterAddAlongAxis(rt: Runtime, updates: GTensor, idx: GTensor,
   check(same, 'scatterAddAlongAxis', () => `idx [${idx.shape}] and updates [${updates.shape}] differ`);
   checkHostIndices(idx, size, 'scatterAddAlongAxis');
   const [, m, inner] = aroundAxis(idx.shape, axis);
-  const launch = {
+  const launch: LaunchSpec = {
     label: 'scatterAddAlongAxis',
-    kernel: scatterAddKernel,
+    kernel: 'scatterAddKernel',
     constants: { m, len: size, inner },
     loopMax: m,
   };
@@ -319,6 +319,6 @@ export function oneHotKernel(this: IKernelFunctionThis<OneHotConsts>, idx: Float
 export function oneHot(rt: Runtime, indices: GTensor, depth: number, dtype: FloatDType): GTensor {
   check(indices.dtype === 'int32', 'oneHot', () => `indices must be int32, got ${indices.dtype}`);
   check(dtype === 'float32', 'oneHot', () => 'float64 is not supported by the gpujs backend (float32 storage)');
-  const launch = { label: 'oneHot', kernel: oneHotKernel, constants: { depth } };
+  const launch: LaunchSpec = { label: 'oneHot', kernel: 'oneHotKernel', constants: { depth } };
   return rt.tensor(launch, [indices], [...indices.shape, depth], dtype);
 }

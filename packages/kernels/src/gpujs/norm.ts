@@ -7,7 +7,7 @@
 import type { IKernelFunctionThis } from 'gpu.js';
 import type { BatchNormGrads, BatchNormResult, Shape } from '../backend.js';
 import { check } from './elementwise.js';
-import type { GpujsData, GTensor, KernelSource, Launch, Runtime } from './runtime.js';
+import type { GpujsData, GTensor, DeviceFunction, Launch, Runtime } from './runtime.js';
 
 declare function floorDiv(r: number, d: number): number;
 
@@ -142,7 +142,7 @@ function layout(label: string, x: GTensor, perChannel: Record<string, GTensor>):
 }
 
 /** A launch of `kernel` with the layout's constants; the per-channel loops run N and L times. */
-function launch(label: string, kernel: KernelSource, k: NormConsts): Omit<Launch, 'size'> {
+function launch(label: string, kernel: DeviceFunction, k: NormConsts): Omit<Launch, 'size'> {
   return { label, kernel, constants: { ...k }, loopMax: Math.max(k.n, k.l) };
 }
 
@@ -157,9 +157,9 @@ export function batchNorm(
   const label = 'batchNorm';
   const k = layout(label, x, { weight, bias });
   const cShape: Shape = [k.c];
-  const mean = rt.tensor(launch(label, channelMeanKernel, k), [x], cShape, 'float32');
-  const variance = rt.tensor(launch(label, channelVarianceKernel, k), [x, mean], cShape, 'float32');
-  const apply = launch(label, batchNormApplyKernel, k);
+  const mean = rt.tensor(launch(label, 'channelMeanKernel', k), [x], cShape, 'float32');
+  const variance = rt.tensor(launch(label, 'channelVarianceKernel', k), [x, mean], cShape, 'float32');
+  const apply = launch(label, 'batchNormApplyKernel', k);
   const y = rt.tensor(apply, [x, mean, variance, weight, bias, eps], x.shape, 'float32');
   return { y, mean, variance };
 }
@@ -183,9 +183,9 @@ export function batchNormBackward(
   );
   const cShape: Shape = [k.c];
   const sums = [dy, x, mean, variance, eps];
-  const dBias = rt.tensor(launch(label, channelGradKernel, { ...k, op: 0 }), sums, cShape, 'float32');
-  const dWeight = rt.tensor(launch(label, channelGradKernel, { ...k, op: 1 }), sums, cShape, 'float32');
-  const apply = launch(label, batchNormGradKernel, k);
+  const dBias = rt.tensor(launch(label, 'channelGradKernel', { ...k, op: 0 }), sums, cShape, 'float32');
+  const dWeight = rt.tensor(launch(label, 'channelGradKernel', { ...k, op: 1 }), sums, cShape, 'float32');
+  const apply = launch(label, 'batchNormGradKernel', k);
   const dx = rt.tensor(apply, [dy, x, weight, mean, variance, dWeight, dBias, eps], x.shape, 'float32');
   return { dx, dWeight, dBias };
 }

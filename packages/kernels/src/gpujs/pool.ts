@@ -8,7 +8,7 @@ import type { IKernelFunctionThis } from 'gpu.js';
 import type { AvgPool2dAttrs, MaxPool2dResult, Pool2dAttrs, Shape } from '../backend.js';
 import { pool2dOutShape } from '../shape.js';
 import { check } from './elementwise.js';
-import type { GpujsData, GTensor, Runtime } from './runtime.js';
+import type { GpujsData, GTensor, Runtime, LaunchSpec } from './runtime.js';
 
 declare function floorDiv(r: number, d: number): number;
 declare function isNan(v: number): number;
@@ -177,9 +177,9 @@ function windows(xShape: Shape, a: Pool2dAttrs, cip: boolean, kernel: string): [
 /** x `[N, C, H, W]` → the maxima and the int32 flat in-plane indices of each window's first max. */
 export function maxPool2d(rt: Runtime, x: GTensor, attrs: Pool2dAttrs): MaxPool2dResult<GpujsData> {
   const [P, outShape] = windows(x.shape, attrs, false, 'maxPool2d');
-  const launch = (value: number) => ({
+  const launch = (value: number): LaunchSpec => ({
     label: 'maxPool2d',
-    kernel: maxPoolKernel,
+    kernel: 'maxPoolKernel',
     constants: { ...P, value },
     loopMax: Math.max(P.kh, P.kw),
   });
@@ -193,7 +193,12 @@ export function maxPool2d(rt: Runtime, x: GTensor, attrs: Pool2dAttrs): MaxPool2
 export function avgPool2d(rt: Runtime, x: GTensor, attrs: AvgPool2dAttrs): GTensor {
   check(x.dtype === 'float32', 'avgPool2d', () => `needs float32, got ${x.dtype}`);
   const [P, outShape] = windows(x.shape, attrs, attrs.countIncludePad, 'avgPool2d');
-  const launch = { label: 'avgPool2d', kernel: avgPoolKernel, constants: { ...P }, loopMax: Math.max(P.kh, P.kw) };
+  const launch: LaunchSpec = {
+    label: 'avgPool2d',
+    kernel: 'avgPoolKernel',
+    constants: { ...P },
+    loopMax: Math.max(P.kh, P.kw),
+  };
   return rt.tensor(launch, [x], outShape, 'float32');
 }
 
@@ -207,6 +212,6 @@ export function avgPool2dBackward(rt: Runtime, dy: GTensor, xShape: Shape, attrs
     label,
     () => `dy [${dy.shape}], expected [${outShape}]`,
   );
-  const launch = { label, kernel: avgPoolGradKernel, constants: { ...P }, loopMax: Math.max(P.kh, P.kw) };
+  const launch: LaunchSpec = { label, kernel: 'avgPoolGradKernel', constants: { ...P }, loopMax: Math.max(P.kh, P.kw) };
   return rt.tensor(launch, [dy], xShape, 'float32');
 }

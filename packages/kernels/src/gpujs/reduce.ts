@@ -9,7 +9,7 @@ import { sizeOf } from '../shape.js';
 import { check } from './elementwise.js';
 import { aroundAxis } from './geometry.js';
 import { copy } from './movement.js';
-import type { GTensor, Runtime } from './runtime.js';
+import type { GTensor, Runtime, LaunchSpec } from './runtime.js';
 
 declare function floorDiv(r: number, d: number): number;
 declare function isNan(v: number): number;
@@ -101,11 +101,11 @@ function reduceBlock(rt: Runtime, op: ReduceOp, x: GTensor, a0: number, a1: numb
   const inner = sizeOf(x.shape.slice(a1 + 1));
   if (len === 0) {
     const identity = op === 'sum' || x.dtype === 'int32' ? 0 : op === 'max' ? -Infinity : Infinity;
-    return rt.tensor({ label: 'reduce', kernel: fillKernel, constants: {} }, [identity], outShape, x.dtype);
+    return rt.tensor({ label: 'reduce', kernel: 'fillKernel', constants: {} }, [identity], outShape, x.dtype);
   }
-  const launch = {
+  const launch: LaunchSpec = {
     label: 'reduce',
-    kernel: lineReduceKernel,
+    kernel: 'lineReduceKernel',
     constants: { len, inner, op: OP_CODE[op] },
     loopMax: len,
   };
@@ -142,9 +142,9 @@ export function argReduce(rt: Runtime, op: ArgReduceOp, x: GTensor, axis: number
   check(len > 0 || outer * inner === 0, 'argReduce', () => `${op} over an empty axis`);
   check(op === 'argmax' || op === 'argmin', 'argReduce', () => `unknown op ${op}`);
   const shape = x.shape.filter((_, a) => a !== axis);
-  const launch = {
+  const launch: LaunchSpec = {
     label: 'argReduce',
-    kernel: lineReduceKernel,
+    kernel: 'lineReduceKernel',
     constants: { len, inner, op: OP_CODE[op] },
     loopMax: len,
   };
@@ -161,19 +161,19 @@ function softmaxLike(rt: Runtime, x: GTensor, axis: number, log: boolean): GTens
   if (sizeOf(x.shape) === 0) return copy(rt, x, label);
   const lineShape: Shape = x.shape.filter((_, a) => a !== axis);
   const m = rt.tensor(
-    { label, kernel: lineReduceKernel, constants: { len, inner, op: 1 }, loopMax: len },
+    { label, kernel: 'lineReduceKernel', constants: { len, inner, op: 1 }, loopMax: len },
     [x],
     lineShape,
     'float32',
   );
   const ls = rt.tensor(
-    { label, kernel: logSumExpKernel, constants: { len, inner, op: 0 }, loopMax: len },
+    { label, kernel: 'logSumExpKernel', constants: { len, inner, op: 0 }, loopMax: len },
     [x, m],
     lineShape,
     'float32',
   );
   const y = rt.tensor(
-    { label, kernel: softmaxApplyKernel, constants: { len, inner, op: log ? 1 : 0 } },
+    { label, kernel: 'softmaxApplyKernel', constants: { len, inner, op: log ? 1 : 0 } },
     [x, m, ls],
     x.shape,
     'float32',

@@ -8,7 +8,6 @@
  * constants with `loopMaxIterations` set from the real bound, never gpu.js's default.
  */
 import {
-  alias,
   GPU,
   type IGPUKernelSettings,
   type IKernelFunctionThis,
@@ -18,14 +17,18 @@ import {
 } from 'gpu.js';
 import type { DType, KTensor, Shape } from '../backend.js';
 import { sizeOf } from '../shape.js';
-import { type GpujsRunMode, isGlMode, KERNEL_CLASS } from './modes.js';
+import { type GpujsRunMode, isGlMode, KERNEL_CLASS, ranAs } from './modes.js';
+import { DEVICE_SOURCES, type DeviceFunction } from './sources.generated.js';
 
 /** Storage of a gpujs tensor: a GL texture in GL modes, a Float32Array in 'cpu'/'webasm' (and when empty). */
 export type GpujsData = Float32Array | Texture;
 export type GTensor = KTensor<GpujsData>;
 
-/** A gpu.js kernel or helper: a top-level `function` declaration, compiled from its source text. */
-export type KernelSource = (this: never, ...args: never[]) => number;
+/**
+ * A gpu.js kernel or helper, named by its function name: gpu.js gets its source text from
+ * `sources.generated.ts` (strings survive bundlers and minifiers; see scripts/gpujs-sources.mjs).
+ */
+export type { DeviceFunction } from './sources.generated.js';
 
 /** A scalar function spliced into a kernel under a fixed name (one template, a table of snippets). */
 export interface Snippet {
@@ -33,14 +36,14 @@ export interface Snippet {
   readonly as: string;
   /** Cache key part, e.g. the op name. */
   readonly key: string;
-  readonly fn: KernelSource;
+  readonly fn: DeviceFunction;
 }
 
 /** One kernel launch: which template, its op snippet, its compiled-in constants and output size. */
 export interface Launch {
   /** The Backend kernel this serves, for error messages (e.g. `conv2d`). */
   readonly label: string;
-  readonly kernel: KernelSource;
+  readonly kernel: DeviceFunction;
   readonly snippet?: Snippet;
   readonly constants: Readonly<Record<string, number>>;
   /** The largest trip count of any loop in the kernel. */
@@ -48,6 +51,9 @@ export interface Launch {
   /** Number of output elements. */
   readonly size: number;
 }
+
+/** A launch before its output size is known (`Runtime.tensor` derives it from the shape). */
+export type LaunchSpec = Omit<Launch, 'size'>;
 
 /** A kernel argument: a backend tensor, a small host table, or a scalar passed at run time. */
 export type Arg = GTensor | Float32Array | number;
@@ -83,7 +89,7 @@ export function copyKernel(this: IKernelFunctionThis, x: Float32Array): number {
 }
 
 /** Start-up probe: exact float32 arithmetic and readback (catches unsigned/half precision textures). */
-function probeKernel(this: IKernelFunctionThis, x: Float32Array): number {
+export function probeKernel(this: IKernelFunctionThis, x: Float32Array): number {
   return x[this.thread.x]! * 2 + 0.25;
 }
 
@@ -91,7 +97,7 @@ export class Runtime {
   readonly mode: GpujsRunMode;
   private readonly gpu: GPU;
   private readonly gl: boolean;
-  private readonly helpers: readonly KernelSource[];
+  private readonly helpers: readonly string[];
   private readonly cache = new Map<string, IKernelRunShortcut>();
   private readonly disposed = new WeakSet<object>();
   private readonly glLive = new Set<unknown>();
@@ -102,14 +108,14 @@ export class Runtime {
   private watching = false;
 
   /** Creates the gpu.js instance for `mode` (already checked available) and runs the start-up probe. */
-  constructor(mode: GpujsRunMode, helpers: readonly KernelSource[]) {
+  constructor(mode: GpujsRunMode, helpers: readonly DeviceFunction[]) {
     this.mode = mode;
     this.gl = isGlMode(mode);
-    this.helpers = helpers;
+    this.helpers = helpers.map((h) => DEVICE_SOURCES[h]);
     this.gpu = new GPU({ mode });
     const probe = new Float32Array([1.5, -2.25, 1048576]);
     const up = this.upload(probe);
-    const out = this.run({ label: 'probe', kernel: probeKernel, constants: {}, size: 3 }, [
+    const out = this.run({ label: 'probe', kernel: 'probeKernel', constants: {}, size: 3 }, [
       { data: up, shape: [3], dtype: 'float32' },
     ]);
     const got = this.read(out, 3);
@@ -149,8 +155,8 @@ export class Runtime {
     }
     const shortcut = this.kernelFor(launch, lengths);
     const out: unknown = shortcut(...values);
-    const ran = shortcut.kernel.constructor.name;
-    if (ran !== KERNEL_CLASS[this.mode]) {
+    const ran = ranAs(shortcut.kernel, this.mode);
+    if (ran !== null) {
       const why = shortcut.kernel.fallbackReason ?? 'no reason given';
       throw new Error(
         `gpujs.${label}: gpu.js ran this kernel as ${ran}, not ${KERNEL_CLASS[this.mode]} (mode '${this.mode}'): ${why}`,
@@ -165,14 +171,14 @@ export class Runtime {
   }
 
   /** Runs `launch` with one output element per element of `shape` and wraps the result as a tensor. */
-  tensor(launch: Omit<Launch, 'size'>, args: readonly Arg[], shape: Shape, dtype: DType): GTensor {
+  tensor(launch: LaunchSpec, args: readonly Arg[], shape: Shape, dtype: DType): GTensor {
     return { data: this.run({ ...launch, size: sizeOf(shape) }, args), shape: [...shape], dtype };
   }
 
   /** Host values into a buffer of this runtime: a copy (host modes) or a texture (GL modes). */
   upload(values: Float32Array): GpujsData {
     if (!this.gl || values.length === 0) return values.slice();
-    return this.run({ label: 'upload', kernel: copyKernel, constants: {}, size: values.length }, [values]);
+    return this.run({ label: 'upload', kernel: 'copyKernel', constants: {}, size: values.length }, [values]);
   }
 
   /** Copies `n` values of a buffer back to the host. */
@@ -218,13 +224,21 @@ export class Runtime {
     const consts = Object.keys(c)
       .map((k) => `${k}=${c[k]}`)
       .join(',');
-    const key = `${launch.kernel.name}|${launch.snippet?.key ?? ''}|${launch.size}|${consts}|${lengths.join(',')}`;
+    const key = `${launch.kernel}|${launch.snippet?.key ?? ''}|${launch.size}|${consts}|${lengths.join(',')}`;
     const hit = this.cache.get(key);
     if (hit !== undefined) return hit;
-    const functions: KernelSource[] = [...this.helpers];
-    if (launch.snippet !== undefined) functions.push(alias(launch.snippet.as, launch.snippet.fn));
-    // gpu.js reads loopMaxIterations from the settings; its typings omit it.
-    const settings: IGPUKernelSettings & { readonly loopMaxIterations: number } = {
+    const functions = [...this.helpers];
+    if (launch.snippet !== undefined) {
+      const { as, fn } = launch.snippet;
+      // The snippet's own name becomes the fixed one its template calls (`function neg(` -> `function unaryOp(`).
+      functions.push(DEVICE_SOURCES[fn].replace(`function ${fn}(`, `function ${as}(`));
+    }
+    // gpu.js reads loopMaxIterations from the settings and takes helpers as source strings
+    // (Kernel.addFunction); its typings have neither.
+    const settings: Omit<IGPUKernelSettings, 'functions'> & {
+      readonly loopMaxIterations: number;
+      readonly functions: string[];
+    } = {
       output: [launch.size],
       constants: { ...c },
       loopMaxIterations: Math.max(1, launch.loopMax ?? 1),
@@ -234,7 +248,7 @@ export class Runtime {
       pipeline: true,
       immutable: true,
     };
-    const k = this.gpu.createKernel(launch.kernel.toString(), settings);
+    const k = this.gpu.createKernel(DEVICE_SOURCES[launch.kernel], settings as unknown as IGPUKernelSettings);
     this.cache.set(key, k);
     if (this.gl && !this.watching) {
       this.watching = true;
