@@ -46,7 +46,7 @@ export async function resumeTrees<P, S, O>(
   template: Snapshot<P, S, O>,
   key: Key,
 ): Promise<Snapshot<P, S, O> & { progress: unknown }> {
-  const stored = await readCheckpoint(path);
+  const stored = await readCheckpoint(path, { optimizer: true });
   if (E.isLeft(stored)) throw new CheckpointException(stored.left);
   const saved = stored.right.meta.key;
   if (saved === undefined || saved.words[0] !== key.words[0] || saved.words[1] !== key.words[1]) {

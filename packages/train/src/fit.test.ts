@@ -98,7 +98,11 @@ describe('fit', () => {
       callbacks: { onEpochEnd: (r: EpochRecord) => (r.epoch === 3 ? 'stop' : undefined) },
     });
     expect(result.stopped).toBe('callback');
-    expect(readdirSync(dir).sort()).toEqual(['best.safetensors', 'last.safetensors']);
+    // Each checkpoint and the one optimiser file it names; those of earlier epochs are gone.
+    const files = readdirSync(dir).sort();
+    expect(files.filter((f) => !f.includes('.optimizer-'))).toEqual(['best.safetensors', 'last.safetensors']);
+    expect(files.filter((f) => f.startsWith('best.optimizer-'))).toHaveLength(1);
+    expect(files.filter((f) => f.startsWith('last.optimizer-'))).toHaveLength(1);
     const best = await readCheckpointOrThrow(join(dir, 'best.safetensors'));
     expect(best.meta.epoch).toBe(result.best!.epoch);
     const last = await readCheckpointOrThrow(join(dir, 'last.safetensors'));

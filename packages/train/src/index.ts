@@ -14,6 +14,7 @@ export {
   type CheckpointContent,
   type LoadedCheckpoint,
   loadCheckpoint,
+  type ReadCheckpointOptions,
   loadCheckpointOrThrow,
   readCheckpoint,
   readCheckpointOrThrow,
@@ -24,6 +25,16 @@ export {
   verifyCheckpoint,
 } from './checkpoint/io.js';
 export { isJsonObject, type JsonObject, type JsonValue } from './checkpoint/json.js';
+export { OPTIMIZER_FORMAT, type OptimizerFileRef } from './checkpoint/optimizer-file.js';
+export {
+  type LoadedStateDict,
+  type LoadStateDictOptions,
+  loadStateDict,
+  loadStateDictOrThrow,
+  restoreStateDict,
+  type StateDictReport,
+  type StateDictTemplate,
+} from './checkpoint/state-dict.js';
 export { CHECKPOINT_FORMAT, type CheckpointMeta, type StoredMeta } from './checkpoint/metadata.js';
 export { type CheckpointTrees, OPTIMIZER_PREFIX } from './checkpoint/tensors.js';
 export { type EvaluateOptions, type EvaluateResult, evaluate } from './evaluate.js';

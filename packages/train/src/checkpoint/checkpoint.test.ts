@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fc, test } from '@fast-check/vitest';
-import { key, type Tensor, treePaths } from '@tapenet/autodiff';
+import { key, mul, type Tensor, treeMap, treePaths } from '@tapenet/autodiff';
 import { dense, flatten, serial } from '@tapenet/layers';
 import { adam } from '@tapenet/optim';
 import * as E from 'fp-ts/lib/Either.js';
@@ -11,6 +11,7 @@ import { tinyConv } from '../../test/fixtures.js';
 import { fromTypedArray, writeSafetensorsFile } from '../safetensors/index.js';
 import { type CheckpointError, formatCheckpointError } from './errors.js';
 import { loadCheckpoint, loadCheckpointOrThrow, saveCheckpoint } from './io.js';
+import { encodeMetadata } from './metadata.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tapenet-ckpt-'));
 const model = tinyConv();
@@ -56,21 +57,63 @@ describe('checkpoint round trip', () => {
     expect(loaded.meta).toMatchObject({ ...meta, version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
   });
 
-  it('names tensors by tree path, optimizer tensors under optimizer.', async () => {
-    const text = original.subarray(8, 8 + Number(original.readBigUInt64LE(0))).toString('utf8');
-    for (const name of [
-      '0.weight',
-      '0.bias',
-      '1.running_mean',
-      '1.weight',
-      '4.weight',
-      'optimizer.1.mu.0.weight',
-      'optimizer.1.nu.4.bias',
-    ]) {
-      expect(text).toContain(`"${name}"`);
-    }
+  it('writes a state dict by tree path (int32 buffers as I64), the optimizer tensors in a file of their own', async () => {
+    const header = (bytes: Buffer) =>
+      JSON.parse(bytes.subarray(8, 8 + Number(bytes.readBigUInt64LE(0))).toString('utf8')) as Record<string, unknown>;
+    const model = header(original);
+    const names = Object.keys(model).filter((k) => k !== '__metadata__');
+    const paths = [...treePaths(params), ...treePaths(state)].map(([p]) => p);
+    expect(names.sort()).toEqual(paths.sort());
+    expect(model['1.num_batches_tracked']).toMatchObject({ dtype: 'I64', shape: [] });
     const loaded = await loadCheckpointOrThrow(file, { params, state });
     expect(loaded.meta.optimizerLeaves).toEqual({ '1.count': 0, '2.count': 0 }); // adam's step counts
+    const ref = loaded.meta.optimizerFile!;
+    expect(ref.name).toMatch(/^a\.optimizer-[0-9a-f]{16}\.safetensors$/);
+    const opt = header(readFileSync(join(dir, ref.name)));
+    expect(Object.keys(opt)).toEqual(expect.arrayContaining(['optimizer.1.mu.0.weight', 'optimizer.1.nu.4.bias']));
+  });
+
+  it('keeps one optimizer file per checkpoint: a new save removes the files of earlier ones', async () => {
+    const path = join(dir, 'again.safetensors');
+    const stepped = { ...optState, 1: { ...(optState as { 1: object })[1], count: 5 } };
+    await saveCheckpoint(path, { params, state, optState, meta });
+    await saveCheckpoint(path, { params: treeMap((t: Tensor) => mul(t, 2), params), state, optState: stepped, meta });
+    const files = readdirSync(dir).filter((f) => f.startsWith('again.'));
+    expect(files).toHaveLength(2);
+    const loaded = await loadCheckpointOrThrow(path, { params, state, optState });
+    expect(loaded.meta.optimizerFile!.name).toBe(files.find((f) => f.includes('.optimizer-')));
+  });
+
+  it('refuses an optimizer file that is not the one the checkpoint names (hash), naming the file', async () => {
+    const path = join(dir, 'swap.safetensors');
+    await saveCheckpoint(path, { params, state, optState, meta });
+    const { name } = (await loadCheckpointOrThrow(path, { params, state })).meta.optimizerFile!;
+    const bytes = readFileSync(join(dir, name));
+    bytes[bytes.length - 1]! ^= 0x40;
+    writeFileSync(join(dir, name), bytes);
+    const e = await errorOf(path, { params, state, optState });
+    expect(e.kind).toBe('checksum');
+    expect(formatCheckpointError(e)).toContain(join(dir, name));
+    // Evaluation does not read the optimizer file at all.
+    await expect(loadCheckpointOrThrow(path, { params, state })).resolves.toBeDefined();
+  });
+
+  it('loads files of the earlier layout: optimizer tensors in the model file, int32 as I32', async () => {
+    const entries = [
+      ...[...treePaths(params), ...treePaths(state)].map(([p, t]) =>
+        fromTypedArray(p, (t as Tensor).shape, (t as Tensor).data()),
+      ),
+      ...treePaths(optState)
+        .filter(([, t]) => typeof t === 'object')
+        .map(([p, t]) => fromTypedArray(`optimizer.${p}`, (t as Tensor).shape, (t as Tensor).data())),
+    ];
+    const stored = { ...meta, version: '0.1.0', optimizerLeaves: { '1.count': 0, '2.count': 0 } };
+    const path = join(dir, 'legacy.safetensors');
+    await writeSafetensorsFile(path, entries, encodeMetadata(entries, stored));
+    const loaded = await loadCheckpointOrThrow(path, { params, state, optState });
+    sameBits(params, loaded.params);
+    sameBits(state, loaded.state);
+    sameBits(optState, loaded.optState);
   });
 
   it('loads into a model without the optimizer state (evaluation) and leaves no temporary files', async () => {

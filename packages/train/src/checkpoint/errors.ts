@@ -20,7 +20,15 @@ export type CheckpointError =
   | { readonly kind: 'not-a-checkpoint'; readonly file: string; readonly message: string }
   | { readonly kind: 'bad-metadata'; readonly file: string; readonly message: string }
   | { readonly kind: 'checksum'; readonly file: string; readonly expected: string; readonly actual: string }
-  | { readonly kind: 'mismatch'; readonly file: string; readonly differences: readonly Difference[] };
+  | { readonly kind: 'mismatch'; readonly file: string; readonly differences: readonly Difference[] }
+  | {
+      readonly kind: 'state-dict';
+      readonly file: string;
+      readonly missing: readonly string[];
+      readonly unexpected: readonly string[];
+      readonly mismatched: readonly Difference[];
+    }
+  | { readonly kind: 'bad-value'; readonly file: string; readonly name: string; readonly message: string };
 
 /** The discriminant of {@link CheckpointError}. */
 export type CheckpointErrorKind = CheckpointError['kind'];
@@ -57,6 +65,19 @@ export function formatCheckpointError(e: CheckpointError): string {
       return `${e.file}: ${e.message}`;
     case 'checksum':
       return `${e.file}: checksum mismatch: the metadata records SHA-256 ${e.expected} but the tensor data hashes to ${e.actual} (the file is corrupted)`;
+    case 'state-dict': {
+      // Every key is listed, as PyTorch's load_state_dict does: the user needs the whole picture to rename.
+      const parts = [
+        e.missing.length > 0 ? `missing keys (${e.missing.length}): ${e.missing.join(', ')}` : '',
+        e.unexpected.length > 0 ? `unexpected keys (${e.unexpected.length}): ${e.unexpected.join(', ')}` : '',
+        e.mismatched.length > 0
+          ? `mismatched (${e.mismatched.length}): ${e.mismatched.map(formatDifference).join('; ')}`
+          : '',
+      ].filter((p) => p !== '');
+      return `${e.file}: does not match the model's state dict (strict): ${parts.join('. ')} (load with { strict: false } to skip these)`;
+    }
+    case 'bad-value':
+      return `${e.file}: ${e.message}`;
     case 'mismatch': {
       const n = e.differences.length;
       const listed = e.differences.slice(0, LISTED).map(formatDifference);

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Key } from '@tapenet/autodiff';
 import type { SafetensorsEntry } from '../safetensors/index.js';
 import { isJsonObject, type JsonObject, type JsonValue, readCount, readObject, readString } from './json.js';
+import type { OptimizerFileRef } from './optimizer-file.js';
 
 /** The `format` metadata value of checkpoints this version writes and reads. */
 export const CHECKPOINT_FORMAT = 'tapenet.checkpoint/1';
@@ -36,6 +37,11 @@ export type StoredMeta = CheckpointMeta & {
   readonly version: string;
   /** Non-tensor optimiser leaves (step counts) by tree path; null when no optimiser state was saved. */
   readonly optimizerLeaves: Readonly<Record<string, JsonValue>> | null;
+  /**
+   * The file beside this one that holds the optimiser tensors, and its SHA-256; absent in files written
+   * before optimiser files (they hold the optimiser tensors themselves, as `optimizer.*`).
+   */
+  readonly optimizerFile?: OptimizerFileRef | null;
 };
 
 /** Code-unit order, as the safetensors serializer lays out its buffer. */
@@ -88,6 +94,16 @@ export function decodeMeta(json: unknown): Result<StoredMeta> {
   const leaves = m.optimizerLeaves;
   if (leaves !== null && !isJsonObject(leaves)) {
     return { ok: false, message: 'optimizerLeaves must be an object or null' };
+  }
+  const ref = m.optimizerFile;
+  if (ref !== undefined && ref !== null) {
+    const valid = isJsonObject(ref) && typeof ref.name === 'string' && typeof ref.sha256 === 'string';
+    if (!valid || !/^[0-9a-f]{64}$/.test(ref.sha256 as string)) {
+      return {
+        ok: false,
+        message: `optimizerFile must be null or { name, sha256 (64 hex digits) }, got ${JSON.stringify(ref)}`,
+      };
+    }
   }
   return { ok: true, value: m as JsonObject as unknown as StoredMeta };
 }

@@ -2,6 +2,7 @@
  * @file Public surface of the safetensors module: a strict reader and a deterministic, atomic writer
  * for the safetensors format (https://github.com/huggingface/safetensors), on plain bytes.
  */
+export { canLoad, type Converted, convertEntry, halfToNumber, int64Entry, LOADABLE_FROM } from './convert.js';
 export { byteSize, DTYPE_BITS, isSafeDType, SAFE_DTYPES, type SafeDType } from './dtype.js';
 export {
   formatSafetensorsError,
