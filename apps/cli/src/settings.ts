@@ -29,6 +29,8 @@ export type TrainSettings = {
   readonly trainSize: number | null;
   readonly testSize: number | null;
   readonly patience: number | null;
+  /** A safetensors state dict to start from (fine-tuning), or null for a fresh initialisation. */
+  readonly initFrom: string | null;
 };
 
 /** Default epochs: the main job (LeNet-5 on MNIST) is tuned to reach 99% test accuracy in this many. */
@@ -65,6 +67,7 @@ export function readSettings(p: Parsed, model: string): TrainSettings {
     trainSize: optional('train-size', 1),
     testSize: optional('test-size', 1),
     patience: optional('patience', 1),
+    initFrom: str(p, 'init-from') ?? null,
   };
 }
 

@@ -1,4 +1,7 @@
-/** @file `tapenet eval <run-or-checkpoint>`: evaluate a saved model on a dataset split. */
+/**
+ * @file `tapenet eval <run-or-checkpoint>`: evaluate a saved model on a dataset split; or
+ * `tapenet eval <model> --weights FILE`: a zoo model with weights from any safetensors state dict.
+ */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { key } from '@tapenet/autodiff';
@@ -11,14 +14,19 @@ import { DATASETS, loadSplit } from '../data.js';
 import { percent } from '../format.js';
 import { buildModel } from '../models.js';
 import { RUN_FILES } from '../run-folder.js';
+import { loadWeights } from '../weights.js';
 
 const usage = `Usage: tapenet eval <run-folder | checkpoint.safetensors> [options]
+       tapenet eval <model> --weights FILE.safetensors --dataset NAME [options]
 
 Evaluates a checkpoint (a run folder means its best.safetensors) on a dataset split and prints the loss,
 accuracy (and top-5 accuracy with more than 10 classes). The model is rebuilt from the checkpoint's metadata;
-every tensor's name, dtype and shape is checked against it.
+every tensor's name, dtype and shape is checked against it. With --weights, the zoo model <model> (built
+for the dataset's image shape and classes) takes its weights from FILE: a state dict PyTorch wrote with
+safetensors (torchvision's keys; F32, F64, F16, BF16, integer buffers I64 or I32) or a tapenet checkpoint.
 
 Options:
+  --weights FILE       a safetensors state dict for the zoo model named first (strict: every key must match)
   --dataset NAME       mnist, fashion-mnist or cifar10 (default: the dataset the run was trained on)
   --data-dir DIR       folder with the dataset files (required for cifar10)
   --split NAME         test (default) or train
@@ -34,6 +42,7 @@ const OPTIONS = {
   'batch-size': { type: 'string' },
   'test-size': { type: 'string' },
   backend: { type: 'string' },
+  weights: { type: 'string' },
 } as const;
 
 async function resolveCheckpoint(target: string): Promise<string> {
@@ -52,8 +61,25 @@ async function run(argv: string[], io: Io): Promise<number> {
   const which = choice(p, 'split', ['test', 'train'] as const, 'test');
   const batchSize = int(p, 'batch-size', 500);
   const limit = str(p, 'test-size') === undefined ? undefined : int(p, 'test-size', 1);
+  const weights = str(p, 'weights');
   const backend = useBackend(choice(p, 'backend', BACKENDS, 'wasm'), undefined);
   try {
+    if (weights !== undefined) {
+      const dataset = choice(p, 'dataset', DATASETS, 'none' as (typeof DATASETS)[number]);
+      if (!(DATASETS as readonly string[]).includes(dataset)) {
+        throw new UsageError(`--weights needs --dataset <${DATASETS.join('|')}>`);
+      }
+      const full = await loadSplit(dataset, which, str(p, 'data-dir'));
+      const data = limit === undefined ? full : take(full, Math.min(limit, full.count));
+      const model = buildModel(target, full.shape, full.classNames.length);
+      const { params, state } = await loadWeights('--weights', weights, model, full.shape, key(0));
+      const r = await evaluate({ model, params, state, data, batchSize });
+      io.stdout.write(
+        `${target} (${weights}) on ${dataset} ${which} (${r.count} images, ${backend.mode}): ` +
+          `accuracy ${percent(r.accuracy)}${r.topK === undefined ? '' : `, top-5 ${percent(r.topK)}`}, loss ${r.loss.toFixed(4)}\n`,
+      );
+      return EXIT.ok;
+    }
     const file = await resolveCheckpoint(target);
     const stored = await readCheckpointOrThrow(file);
     const extra = stored.meta.extra;

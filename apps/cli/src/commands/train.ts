@@ -1,17 +1,18 @@
 /** @file `tapenet train <model> --dataset <name>`: train a zoo model, keep the best checkpoint, test it, draw it. */
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { key } from '@tapenet/autodiff';
+import { foldIn, key } from '@tapenet/autodiff';
 import { take } from '@tapenet/datasets';
 import { constantSchedule, cosineDecaySchedule, oneCycleSchedule, type Schedule } from '@tapenet/optim';
 import { type EpochRecord, evaluate, fit, type JsonValue, loadCheckpointOrThrow, tapenetVersion } from '@tapenet/train';
 import { parse, positionals } from '../args.js';
 import { useBackend } from '../backend.js';
-import { type Command, EXIT, guarded, type Io } from '../command.js';
+import { type Command, EXIT, guarded, type Io, UsageError } from '../command.js';
 import { loadSplit, trainValidation } from '../data.js';
 import { buildModel, firstConvWeight } from '../models.js';
 import { ProgressBar } from '../progress.js';
 import { RUN_FILES, writeConfusion, writeCurves, writeFilters, writeJsonAtomic } from '../run-folder.js';
+import { initFrom } from '../weights.js';
 import {
   augmentFor,
   DEFAULT_BATCH,
@@ -48,6 +49,9 @@ Options:
   --test-size N        test on the first N test examples only
   --patience N         stop when validation accuracy has not improved for N epochs
   --resume FILE        continue a run from its last.safetensors (same options and seed)
+  --init-from FILE     fine-tune: start from the weights of a safetensors state dict (PyTorch's, with
+                       torchvision's keys, or a tapenet checkpoint); tensors whose key or shape the model
+                       does not share (a new head) keep their initialisation, and the run says which
   -h, --help           this help`;
 
 const OPTIONS = {
@@ -69,6 +73,7 @@ const OPTIONS = {
   'test-size': { type: 'string' },
   patience: { type: 'string' },
   resume: { type: 'string' },
+  'init-from': { type: 'string' },
 } as const;
 
 const stamp = (d: Date): string => d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -93,6 +98,9 @@ async function train(argv: string[], io: Io): Promise<number> {
   const [modelName] = positionals(p, ['model']) as [string];
   const s = readSettings(p, modelName);
   const resume = typeof p.values.resume === 'string' ? p.values.resume : undefined;
+  if (resume !== undefined && s.initFrom !== null) {
+    throw new UsageError('--init-from starts a new run from given weights; --resume continues a run: give one');
+  }
   const out =
     (typeof p.values.out === 'string' ? p.values.out : undefined) ??
     (resume !== undefined ? dirname(resume) : join('runs', `${s.model}-${s.dataset}-${stamp(new Date())}`));
@@ -111,6 +119,10 @@ async function train(argv: string[], io: Io): Promise<number> {
         `${s.optimizer} lr ${s.lr} (${s.schedule}), batch ${s.batchSize}, ${s.epochs} epochs, augment ${s.augment}; ` +
         `backend ${backend.mode}; run folder ${out}\n`,
     );
+    // fit initialises with foldIn(key, 0): the tensors --init-from does not replace start the same way.
+    const start =
+      s.initFrom === null ? undefined : await initFrom(s.initFrom, model, full.shape, foldIn(key(s.seed), 0));
+    if (start !== undefined) io.stdout.write(`${start.report}\n`);
     const config = { numClasses: classNames.length, inChannels: full.shape[0] };
     const settings = s as unknown as JsonValue;
     const summary = (history: readonly EpochRecord[], extra: Record<string, unknown> = {}) => ({
@@ -137,6 +149,7 @@ async function train(argv: string[], io: Io): Promise<number> {
       ...(aug === undefined ? {} : { augment: aug }),
       ...(s.patience === null ? {} : { earlyStopping: { patience: s.patience } }),
       ...(resume === undefined ? {} : { resume }),
+      ...(start === undefined ? {} : { init: { params: start.loaded.params, state: start.loaded.state } }),
       ...(io.signal === undefined ? {} : { signal: io.signal }),
       checkpoint: {
         dir: out,

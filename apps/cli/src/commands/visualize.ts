@@ -2,7 +2,8 @@
  * @file `tapenet visualize filters|features|maximize|dream|edges --run <dir>`: pictures of a trained run,
  * written as PNG files into `<run>/vis/`. The model is rebuilt from the run's best checkpoint metadata;
  * any layer of it is reached by its dotted path (`conv2`, `layer1.0.conv1`) through `forwardTo` of
- * @tapenet/layers.
+ * @tapenet/layers. With `--model NAME --weights FILE` the model is a zoo model with weights from a
+ * safetensors state dict (a PyTorch one, say), and the pictures go to `--out`.
  */
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -32,14 +33,17 @@ import { type Command, EXIT, guarded, type Io, UsageError } from '../command.js'
 import { DATASETS, type DatasetName, loadSplit } from '../data.js';
 import { buildModel, firstConvWeight } from '../models.js';
 import { RUN_FILES } from '../run-folder.js';
+import { loadWeights } from '../weights.js';
 
 const SUBCOMMANDS = ['filters', 'features', 'maximize', 'dream', 'edges'] as const;
 type Sub = (typeof SUBCOMMANDS)[number];
 const FILTER_NAMES = Object.keys(NAMED_FILTERS) as (keyof typeof NAMED_FILTERS)[];
 
 const usage = `Usage: tapenet visualize <${SUBCOMMANDS.join('|')}> --run <dir> [options]
+       tapenet visualize <${SUBCOMMANDS.join('|')}> --model NAME --weights FILE --dataset NAME [--out DIR] [options]
 
-Writes pictures of a trained run into <dir>/vis/ (the model comes from <dir>/${RUN_FILES.best}).
+Writes pictures of a trained run into <dir>/vis/ (the model comes from <dir>/${RUN_FILES.best}), or of a zoo
+model with weights from a safetensors state dict (torchvision's keys) into --out (default <model>-vis).
 
   filters    the weights of a conv layer as a grid          --layer PATH (default: the first conv)
   features   the feature maps of a layer for one image      --layer PATH, --index I or --image PNG
@@ -48,7 +52,10 @@ Writes pictures of a trained run into <dir>/vis/ (the model comes from <dir>/${R
   edges      a hand-set filter in each edge mode            --filter NAME or --kernel "1,0,-1;2,0,-2;1,0,-1"
 
 Options:
-  --run DIR            the run folder (required)
+  --run DIR            the run folder
+  --model NAME         a zoo model (with --weights), built for the dataset's image shape and classes
+  --weights FILE       its weights: a safetensors state dict (PyTorch's or a tapenet checkpoint; strict)
+  --out DIR            where the pictures of --model go (default <model>-vis)
   --layer PATH         a layer of the model by its dotted path, as its params are named (lenet5:
                        conv1 relu1 ... fc3; resnet18: conv1 ... layer1.0.conv1 ... fc), or output
                        (the logits); an unknown path lists them all
@@ -69,6 +76,9 @@ Options:
 
 const OPTIONS = {
   run: { type: 'string' },
+  model: { type: 'string' },
+  weights: { type: 'string' },
+  out: { type: 'string' },
   layer: { type: 'string' },
   index: { type: 'string' },
   image: { type: 'string' },
@@ -114,6 +124,18 @@ async function loadRun(run: string, p: Parsed): Promise<Loaded> {
   const init = model.init(key(0), data.shape);
   const restored = restoreCheckpointOrThrow(stored, { params: init.params, state: init.state });
   return { name, model, params: restored.params, state: restored.state, data };
+}
+
+/** A zoo model with `--weights`, and the test split of `--dataset`. */
+async function loadZooWeights(p: Parsed, name: string, weights: string): Promise<Loaded> {
+  const dataset = choice(p, 'dataset', DATASETS, 'none' as DatasetName);
+  if (!(DATASETS as readonly string[]).includes(dataset)) {
+    throw new UsageError(`--weights needs --dataset <${DATASETS.join('|')}> (the shape and classes of the inputs)`);
+  }
+  const data = await loadSplit(dataset, 'test', str(p, 'data-dir'));
+  const model = buildModel(name, data.shape, data.classNames.length);
+  const { params, state } = await loadWeights('--weights', weights, model, data.shape, key(0));
+  return { name, model, params, state, data };
 }
 
 /** The input image `[1, C, H, W]`, normalised like the dataset: `--image FILE` or test image `--index`. */
@@ -175,7 +197,7 @@ function kernelOf(p: Parsed): { name: string; kernel: Tensor } {
 
 const scaleOf = (p: Parsed, fallback: number): number => int(p, 'scale', fallback);
 
-async function draw(sub: Sub, p: Parsed, run: string, out: string): Promise<string> {
+async function draw(sub: Sub, p: Parsed, load: () => Promise<Loaded>, out: string): Promise<string> {
   if (sub === 'edges') {
     const edge = choice(p, 'edge', [...EDGE_MODES, 'all'] as const, 'all');
     const modes: readonly EdgeMode[] = edge === 'all' ? EDGE_MODES : [edge];
@@ -188,13 +210,13 @@ async function draw(sub: Sub, p: Parsed, run: string, out: string): Promise<stri
       });
       image = pngToTensor(new Uint8Array(bytes));
     } else {
-      image = await inputImage(p, (await loadRun(run, p)).data);
+      image = await inputImage(p, (await load()).data);
     }
     const path = join(out, `edges-${name}.png`);
     await writePngAtomic(path, renderEdgeModes(image, kernel, { modes, scale: scaleOf(p, 4), title: name }));
     return path;
   }
-  const loaded = await loadRun(run, p);
+  const loaded = await load();
   if (sub === 'filters') {
     const layer = str(p, 'layer');
     const [c] = loaded.data.shape as [number, number, number];
@@ -279,16 +301,27 @@ async function run(argv: string[], io: Io): Promise<number> {
   }
   if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
   const dir = str(p, 'run');
-  if (dir === undefined) throw new UsageError('missing --run <dir>');
+  const name = str(p, 'model');
+  const weights = str(p, 'weights');
+  if (dir !== undefined && (name !== undefined || weights !== undefined)) {
+    throw new UsageError('give --run, or --model with --weights, not both');
+  }
+  if ((name === undefined) !== (weights === undefined)) throw new UsageError('--model and --weights go together');
+  if (dir !== undefined && str(p, 'out') !== undefined) {
+    throw new UsageError(`--out goes with --model; the pictures of a run go to <run>/vis`);
+  }
+  if (dir === undefined && name === undefined)
+    throw new UsageError('missing --run <dir> (or --model NAME --weights FILE)');
   if (str(p, 'kernel') !== undefined && str(p, 'filter') !== undefined)
     throw new UsageError('give --filter or --kernel, not both');
   const backend = useBackend(choice(p, 'backend', BACKENDS, 'wasm'), undefined);
   try {
-    const out = join(dir, 'vis');
-    if ((await stat(dir).catch(() => undefined))?.isDirectory() !== true)
+    if (dir !== undefined && (await stat(dir).catch(() => undefined))?.isDirectory() !== true)
       throw new UsageError(`--run: '${dir}' is not a folder`);
+    const out = dir !== undefined ? join(dir, 'vis') : (str(p, 'out') ?? `${name}-vis`);
     await mkdir(out, { recursive: true });
-    const path = await draw(sub as Sub, p, dir, out);
+    const load = dir !== undefined ? () => loadRun(dir, p) : () => loadZooWeights(p, name as string, weights as string);
+    const path = await draw(sub as Sub, p, load, out);
     io.stdout.write(`wrote ${path}\n`);
     return EXIT.ok;
   } finally {
