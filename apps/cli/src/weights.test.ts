@@ -2,10 +2,11 @@
  * @file `--weights` and `--init-from`: a state dict written as PyTorch writes one (no tapenet metadata,
  * `{"format": "pt"}`, int64 counters) drives `eval`, `visualize` and a fine-tuning `train`.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { key, type Tensor, treePaths } from '@tapenet/autodiff';
 import { fromTypedArray, loadCheckpointOrThrow, saveCheckpoint, writeSafetensorsFile } from '@tapenet/train';
+import { encodePng } from '@tapenet/vis';
 import { zoo } from '@tapenet/zoo';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { memoryIo, tempDir } from '../test/helpers.js';
@@ -88,6 +89,23 @@ describe('--weights', () => {
     expect(readFileSync(join(out, 'features-conv2.png'))).toEqual(
       readFileSync(join(runDir, 'vis', 'features-conv2.png')),
     );
+  });
+
+  it('tapenet visualize --model resnet18 --weights without --dataset: an ImageNet model on a picture of your own', async () => {
+    const file = join(dir, 'resnet18.safetensors');
+    await torchFile(file, zoo.get('resnet18').init(key(0), [3, 224, 224]));
+    const png = join(dir, 'photo.png');
+    writeFileSync(
+      png,
+      encodePng({ width: 40, height: 32, channels: 3, data: new Uint8Array(3840).map((_, i) => i % 251) }),
+    );
+    const out = join(dir, 'imagenet');
+    const argv = ['--layer', 'layer1.0.conv1', '--model', 'resnet18', '--weights', file, '--out', out];
+    const r = await run(visualizeCommand, 'features', ...argv, '--image', png);
+    expect(r.err).toBe('');
+    expect(r.out).toBe(`wrote ${join(out, 'features-layer1.0.conv1.png')}\n`);
+    const noImage = await run(visualizeCommand, 'features', ...argv);
+    expect(noImage.err).toContain('give --image FILE (or --dataset, whose test image --index picks)');
   });
 
   it('tapenet visualize refuses --run together with --weights, and --weights without --model', async () => {

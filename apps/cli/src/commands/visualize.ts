@@ -27,6 +27,7 @@ import {
   tensorToRaster,
   writePngAtomic,
 } from '@tapenet/vis';
+import { zoo } from '@tapenet/zoo';
 import { choice, int, num, type Parsed, parse, str } from '../args.js';
 import { BACKENDS, useBackend } from '../backend.js';
 import { type Command, EXIT, guarded, type Io, UsageError } from '../command.js';
@@ -40,7 +41,7 @@ type Sub = (typeof SUBCOMMANDS)[number];
 const FILTER_NAMES = Object.keys(NAMED_FILTERS) as (keyof typeof NAMED_FILTERS)[];
 
 const usage = `Usage: tapenet visualize <${SUBCOMMANDS.join('|')}> --run <dir> [options]
-       tapenet visualize <${SUBCOMMANDS.join('|')}> --model NAME --weights FILE --dataset NAME [--out DIR] [options]
+       tapenet visualize <${SUBCOMMANDS.join('|')}> --model NAME --weights FILE [--dataset NAME] [--out DIR] [options]
 
 Writes pictures of a trained run into <dir>/vis/ (the model comes from <dir>/${RUN_FILES.best}), or of a zoo
 model with weights from a safetensors state dict (torchvision's keys) into --out (default <model>-vis).
@@ -53,7 +54,9 @@ model with weights from a safetensors state dict (torchvision's keys) into --out
 
 Options:
   --run DIR            the run folder
-  --model NAME         a zoo model (with --weights), built for the dataset's image shape and classes
+  --model NAME         a zoo model (with --weights), built for --dataset's images and classes, or without
+                       --dataset as the zoo lists it (resnet18: 3x224x224, 1000 classes; pictures of
+                       inputs then come from --image)
   --weights FILE       its weights: a safetensors state dict (PyTorch's or a tapenet checkpoint; strict)
   --out DIR            where the pictures of --model go (default <model>-vis)
   --layer PATH         a layer of the model by its dotted path, as its params are named (lenet5:
@@ -95,13 +98,18 @@ const OPTIONS = {
   backend: { type: 'string' },
 } as const;
 
-/** The trained model of a run folder, its params and state, and the dataset it was trained on. */
+/**
+ * The model to draw, its params and state, its per-example input shape and input normalisation, and the
+ * dataset whose test images `--index` picks (absent for `--weights` without `--dataset`: `--image` only).
+ */
 type Loaded = {
   readonly name: string;
   readonly model: ReturnType<typeof buildModel>;
   readonly params: unknown;
   readonly state: unknown;
-  readonly data: Dataset;
+  readonly shape: readonly number[];
+  readonly normalization: { readonly mean: readonly number[]; readonly std: readonly number[] };
+  readonly data?: Dataset;
 };
 
 async function loadRun(run: string, p: Parsed): Promise<Loaded> {
@@ -123,25 +131,34 @@ async function loadRun(run: string, p: Parsed): Promise<Loaded> {
   const model = buildModel(name, data.shape, data.classNames.length);
   const init = model.init(key(0), data.shape);
   const restored = restoreCheckpointOrThrow(stored, { params: init.params, state: init.state });
-  return { name, model, params: restored.params, state: restored.state, data };
+  const { shape, normalization } = data;
+  return { name, model, params: restored.params, state: restored.state, shape, normalization, data };
 }
 
-/** A zoo model with `--weights`, and the test split of `--dataset`. */
+/**
+ * A zoo model with `--weights`: built for `--dataset`'s images and classes, or without `--dataset` as the
+ * zoo documents it (torchvision's ImageNet models: 3x224x224, 1000 classes, ImageNet normalisation), with
+ * input pictures from `--image`.
+ */
 async function loadZooWeights(p: Parsed, name: string, weights: string): Promise<Loaded> {
-  const dataset = choice(p, 'dataset', DATASETS, 'none' as DatasetName);
-  if (!(DATASETS as readonly string[]).includes(dataset)) {
-    throw new UsageError(`--weights needs --dataset <${DATASETS.join('|')}> (the shape and classes of the inputs)`);
+  if (str(p, 'dataset') === undefined) {
+    const model = buildModel(name, zoo.info(name).inputShape, zoo.info(name).numClasses);
+    const { inputShape: shape, preprocessing: normalization } = zoo.info(name);
+    const { params, state } = await loadWeights('--weights', weights, model, shape, key(0));
+    return { name, model, params, state, shape, normalization };
   }
-  const data = await loadSplit(dataset, 'test', str(p, 'data-dir'));
+  const data = await loadSplit(choice(p, 'dataset', DATASETS, 'mnist'), 'test', str(p, 'data-dir'));
   const model = buildModel(name, data.shape, data.classNames.length);
   const { params, state } = await loadWeights('--weights', weights, model, data.shape, key(0));
-  return { name, model, params, state, data };
+  return { name, model, params, state, shape: data.shape, normalization: data.normalization, data };
 }
 
-/** The input image `[1, C, H, W]`, normalised like the dataset: `--image FILE` or test image `--index`. */
-async function inputImage(p: Parsed, data: Dataset): Promise<Tensor> {
+/** The input image `[1, C, H, W]`, normalised like the model's inputs: `--image FILE` or test image `--index`. */
+async function inputImage(p: Parsed, loaded: Loaded): Promise<Tensor> {
   const file = str(p, 'image');
+  const data = loaded.data;
   if (file === undefined) {
+    if (data === undefined) throw new UsageError('give --image FILE (or --dataset, whose test image --index picks)');
     const index = int(p, 'index', 0, 0);
     if (index >= data.count) throw new UsageError(`--index must be below ${data.count}, got ${index}`);
     return materialize(data, [index]).x;
@@ -149,9 +166,9 @@ async function inputImage(p: Parsed, data: Dataset): Promise<Tensor> {
   const bytes = await readFile(file).catch((e: Error) => {
     throw new UsageError(`--image: cannot read '${file}' (${e.message})`);
   });
-  const [c] = data.shape as [number, number, number];
+  const [c] = loaded.shape as [number, number, number];
   const x = pngToTensor(new Uint8Array(bytes), { grey: c === 1 });
-  const { mean, std } = data.normalization;
+  const { mean, std } = loaded.normalization;
   const shape = [1, x.shape[1]!, 1, 1];
   return div(sub(x, tensor(mean.slice(0, x.shape[1]), { shape })), tensor(std.slice(0, x.shape[1]), { shape }));
 }
@@ -210,7 +227,7 @@ async function draw(sub: Sub, p: Parsed, load: () => Promise<Loaded>, out: strin
       });
       image = pngToTensor(new Uint8Array(bytes));
     } else {
-      image = await inputImage(p, (await load()).data);
+      image = await inputImage(p, await load());
     }
     const path = join(out, `edges-${name}.png`);
     await writePngAtomic(path, renderEdgeModes(image, kernel, { modes, scale: scaleOf(p, 4), title: name }));
@@ -219,11 +236,11 @@ async function draw(sub: Sub, p: Parsed, load: () => Promise<Loaded>, out: strin
   const loaded = await load();
   if (sub === 'filters') {
     const layer = str(p, 'layer');
-    const [c] = loaded.data.shape as [number, number, number];
+    const [c] = loaded.shape as [number, number, number];
     const weights = treePaths(loaded.params) as [string, Tensor][];
     const weight =
       layer === undefined
-        ? firstConvWeight(loaded.model, loaded.params, c, loaded.data.shape)
+        ? firstConvWeight(loaded.model, loaded.params, c, loaded.shape)
         : weights.find(([path, t]) => path === `${layer}.weight` && t.rank === 4)?.[1];
     if (weight === undefined) {
       const convs = weights
@@ -241,7 +258,7 @@ async function draw(sub: Sub, p: Parsed, load: () => Promise<Loaded>, out: strin
   if (layer === undefined) throw new UsageError(`missing --layer <path> for ${sub}`);
   const forward = forwardOf(loaded, layer);
   if (sub === 'features') {
-    const maps = forward(await inputImage(p, loaded.data));
+    const maps = forward(await inputImage(p, loaded));
     if (maps.rank !== 4)
       throw new UsageError(
         `--layer: '${layer}' gives ${maps.rank}-D activations; feature maps need a conv layer's [1, C, H, W]`,
@@ -262,7 +279,7 @@ async function draw(sub: Sub, p: Parsed, load: () => Promise<Loaded>, out: strin
       const r = maximizeActivation({
         forward,
         channel,
-        shape: loaded.data.shape,
+        shape: loaded.shape,
         key: key(seed + i),
         steps,
         lr,
@@ -277,7 +294,7 @@ async function draw(sub: Sub, p: Parsed, load: () => Promise<Loaded>, out: strin
     );
     return path;
   }
-  const image = await inputImage(p, loaded.data);
+  const image = await inputImage(p, loaded);
   const r = dream({ forward, image, steps: int(p, 'steps', 60), lr, key: key(seed) });
   const tiles = [
     { image: tensorToRaster(image), label: 'INPUT' },
