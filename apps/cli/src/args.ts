@@ -71,3 +71,13 @@ export function positionals(p: Parsed, names: readonly string[]): string[] {
   }
   return p.positionals;
 }
+
+/** `C,H,W` (three positive integers) as a shape; a UsageError naming `option` otherwise. */
+export function parseShape(option: string, text: string): [number, number, number] {
+  const parts = text.split(',').map((t) => t.trim());
+  const dims = parts.map(Number);
+  if (parts.length !== 3 || !dims.every((d, i) => /^\d+$/.test(parts[i]!) && d >= 1)) {
+    throw new UsageError(`${option} must be three positive integers C,H,W (e.g. 3,32,32), got '${text}'`);
+  }
+  return dims as [number, number, number];
+}

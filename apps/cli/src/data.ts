@@ -20,6 +20,13 @@ import { UsageError } from './command.js';
 export const DATASETS = ['mnist', 'fashion-mnist', 'cifar10'] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
+/** The per-example image shape `[C, H, W]` of each dataset. */
+export const DATASET_SHAPES: { readonly [D in DatasetName]: readonly [number, number, number] } = {
+  mnist: [1, 28, 28],
+  'fashion-mnist': [1, 28, 28],
+  cifar10: [3, 32, 32],
+};
+
 /** Loads one split of a dataset by name; `dir` is required for cifar10 and optional for mnist. */
 export async function loadSplit(name: DatasetName, which: 'train' | 'test', dir: string | undefined): Promise<Dataset> {
   switch (name) {

@@ -1,6 +1,7 @@
 /** @file The command table of `tapenet`, in the order `--help` lists them. */
 import type { Command } from '../command.js';
 import { evalCommand } from './eval.js';
+import { exportCommand } from './export.js';
 import { modelsCommand } from './models.js';
 import { summaryCommand } from './summary.js';
 import { trainCommand } from './train.js';
@@ -13,4 +14,5 @@ export const COMMANDS: readonly Command[] = [
   summaryCommand,
   modelsCommand,
   visualizeCommand,
+  exportCommand,
 ];

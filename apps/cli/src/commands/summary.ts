@@ -1,7 +1,7 @@
 /** @file `tapenet summary <model> [--input C,H,W]`: a model's layers, output shapes, parameters and FLOPs. */
 import { summary } from '@tapenet/layers';
 import { zoo } from '@tapenet/zoo';
-import { int, parse, positionals, str } from '../args.js';
+import { int, parse, parseShape, positionals, str } from '../args.js';
 import { type Command, EXIT, guarded, type Io, UsageError } from '../command.js';
 
 const usage = `Usage: tapenet summary <model> [--input C,H,W] [--classes N]
@@ -15,15 +15,6 @@ Options:
 
 const OPTIONS = { input: { type: 'string' }, classes: { type: 'string' } } as const;
 
-function parseShape(text: string): [number, number, number] {
-  const parts = text.split(',').map((t) => t.trim());
-  const dims = parts.map(Number);
-  if (parts.length !== 3 || !dims.every((d, i) => /^\d+$/.test(parts[i]!) && d >= 1)) {
-    throw new UsageError(`--input must be three positive integers C,H,W (e.g. 3,32,32), got '${text}'`);
-  }
-  return dims as [number, number, number];
-}
-
 async function run(argv: string[], io: Io): Promise<number> {
   const p = parse(argv, OPTIONS);
   if (p.values.help === true) {
@@ -34,7 +25,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   const info = zoo.list().find((m) => m.name === name);
   if (info === undefined) throw new UsageError(`unknown model '${name}'; run 'tapenet models' for the list`);
   const input = str(p, 'input');
-  const shape = input === undefined ? info.inputShape : parseShape(input);
+  const shape = input === undefined ? info.inputShape : parseShape('--input', input);
   const numClasses = int(p, 'classes', info.numClasses);
   const model = zoo.get(name, { numClasses, inChannels: shape[0] });
   const s = summary(model, shape);
