@@ -100,7 +100,9 @@ export class Runtime {
   private readonly helpers: readonly string[];
   private readonly cache = new Map<string, IKernelRunShortcut>();
   private readonly disposed = new WeakSet<object>();
-  private readonly glLive = new Set<unknown>();
+  // Weak, so that counting never keeps a texture the page dropped from being garbage-collected.
+  private readonly glLive = new WeakSet<object>();
+  private glCount = 0;
   private liveTextures = 0;
   private maxSize = MAX_EXACT_INDEX;
   private dummy: GpujsData | null = null;
@@ -201,7 +203,7 @@ export class Runtime {
   }
 
   stats(): GpujsStats {
-    return { kernels: this.cache.size, liveTextures: this.liveTextures, glTextures: this.glLive.size };
+    return { kernels: this.cache.size, liveTextures: this.liveTextures, glTextures: this.glCount };
   }
 
   /** Destroys every kernel (and with them their textures) and the gpu.js instance. */
@@ -264,11 +266,14 @@ export class Runtime {
     const remove = context.deleteTexture.bind(context);
     context.createTexture = () => {
       const t = create();
-      this.glLive.add(t);
+      if (typeof t === 'object' && t !== null && !this.glLive.has(t)) {
+        this.glLive.add(t);
+        this.glCount++;
+      }
       return t;
     };
     context.deleteTexture = (t: unknown) => {
-      this.glLive.delete(t);
+      if (typeof t === 'object' && t !== null && this.glLive.delete(t)) this.glCount--;
       remove(t);
     };
     const max = Number(context.getParameter(context.MAX_TEXTURE_SIZE));
