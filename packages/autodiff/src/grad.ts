@@ -9,6 +9,7 @@ import { dot } from './ops/linalg.js';
 import { stopGradient } from './ops/stop.js';
 import { backward, isRecording, recordOnTapes, withTape } from './tape.js';
 import { ones, Tensor, zerosLike } from './tensor.js';
+import { checkBoolean, checkFunction, checkInt, checkInts, checkOptions } from './validate.js';
 import { type Grads, treeFlatten, treeMap, treeTensors, treeUnflatten } from './tree.js';
 
 const isFloatTensor = (x: unknown): x is Tensor => x instanceof Tensor && x.dtype !== 'int32';
@@ -106,6 +107,18 @@ type ArgOpts<N> = { readonly argnums: N };
 type AuxOpts<N> = { readonly hasAux: true; readonly argnums?: N };
 type GradsAt<A extends readonly unknown[], N extends readonly number[]> = { -readonly [I in keyof N]: Grads<A[N[I]]> };
 
+type GradOpts = { readonly argnums?: number | readonly number[]; readonly hasAux?: boolean };
+
+/** Validates `grad(f, opts)` / `valueAndGrad(f, opts)` when the transformation is made, not when it runs. */
+function checkGradArgs(op: string, f: unknown, opts: GradOpts | undefined): GradOpts {
+  checkFunction(op, 'f', f);
+  const o = checkOptions(op, 'opts', opts);
+  if (o.argnums !== undefined && typeof o.argnums !== 'number') checkInts(op, 'argnums', o.argnums, 0);
+  else checkInt(op, 'argnums', o.argnums ?? 0, 0);
+  checkBoolean(op, 'hasAux', o.hasAux ?? false);
+  return o;
+}
+
 function valueAndGradImpl(
   op: string,
   f: Fn<never[], unknown>,
@@ -140,11 +153,9 @@ export function valueAndGrad<A extends readonly unknown[], X, const N extends nu
   f: Fn<A, readonly [Tensor, X]>,
   opts: AuxOpts<N>,
 ): Fn<A, [[Tensor, X], Grads<A[N]>]>;
-export function valueAndGrad(
-  f: Fn<never[], unknown>,
-  opts: { readonly argnums?: number | readonly number[]; readonly hasAux?: boolean } = {},
-): Fn<readonly unknown[], [unknown, unknown]> {
-  return (...args) => valueAndGradImpl('valueAndGrad', f, opts, args);
+export function valueAndGrad(f: Fn<never[], unknown>, opts?: GradOpts): Fn<readonly unknown[], [unknown, unknown]> {
+  const o = checkGradArgs('valueAndGrad', f, opts);
+  return (...args) => valueAndGradImpl('valueAndGrad', f, o, args);
 }
 
 /**
@@ -165,13 +176,11 @@ export function grad<A extends readonly unknown[], X, const N extends number = 0
   f: Fn<A, readonly [Tensor, X]>,
   opts: AuxOpts<N>,
 ): Fn<A, [Grads<A[N]>, X]>;
-export function grad(
-  f: Fn<never[], unknown>,
-  opts: { readonly argnums?: number | readonly number[]; readonly hasAux?: boolean } = {},
-): Fn<readonly unknown[], unknown> {
+export function grad(f: Fn<never[], unknown>, opts?: GradOpts): Fn<readonly unknown[], unknown> {
+  const o = checkGradArgs('grad', f, opts);
   return (...args) => {
-    const [value, grads] = valueAndGradImpl('grad', f, opts, args);
-    return opts.hasAux ? [grads, (value as [unknown, unknown])[1]] : grads;
+    const [value, grads] = valueAndGradImpl('grad', f, o, args);
+    return o.hasAux ? [grads, (value as [unknown, unknown])[1]] : grads;
   };
 }
 

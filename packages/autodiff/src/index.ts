@@ -16,6 +16,7 @@ export { customVjp, grad, hessianVectorProduct, jvp, type MapLike, valueAndGrad,
 export * from './ops/index.js';
 export type { OpAttrs, OpName } from './ops/attrs.js';
 export type { OpDef, VjpContext } from './ops/def.js';
+export { checkTensor, checkTensorLike, checkTensors } from './ops/util.js';
 export { OPS, opNames } from './ops/registry.js';
 export * as random from './random/index.js';
 export type { Key } from './random/keys.js';
@@ -50,3 +51,22 @@ export {
   treeUnflatten,
   treeZip,
 } from './tree.js';
+export {
+  checkArray,
+  checkAxis,
+  checkBoolean,
+  checkDType,
+  checkFunction,
+  checkInt,
+  checkInts,
+  checkNumber,
+  checkOneOf,
+  checkOptions,
+  checkPadding,
+  checkPair,
+  checkShape,
+  DTYPES,
+  describeValue,
+  FLOAT_DTYPES,
+  MAX_ELEMENTS,
+} from './validate.js';

@@ -2,13 +2,22 @@
 import { type Backend, type DType, dtypeOf, type KTensor, type Shape, sizeOf, type TypedArray } from '@tapenet/kernels';
 import { getBackend } from './context.js';
 import { fmt, ShapeError } from './errors.js';
+import {
+  checkDType,
+  checkInt,
+  checkNumber,
+  checkOptions,
+  checkShape,
+  describeValue,
+  MAX_ELEMENTS,
+} from './validate.js';
 
 /** Nested JS arrays of numbers, as accepted by `tensor` and returned by `toArray`. */
 export type NestedArray = number | readonly NestedArray[];
 
 /**
  * An immutable n-dimensional array. No operation mutates a tensor: ops return new tensors, and `data()`
- * returns a copy. Create tensors with `tensor`, `zeros`, `ones`, `full`, `arange`, `eye` or the samplers
+ * returns a copy. The object and its `shape` are frozen, so `t.shape = s` throws in strict code. Create tensors with `tensor`, `zeros`, `ones`, `full`, `arange`, `eye` or the samplers
  * in `random`.
  */
 export class Tensor {
@@ -25,6 +34,8 @@ export class Tensor {
     this.shape = Object.freeze([...kt.shape]);
     this.dtype = kt.dtype;
     this.size = sizeOf(kt.shape);
+    // Frozen at run time too, for callers the `readonly` types do not reach (plain JavaScript).
+    Object.freeze(this);
   }
 
   /** Number of axes. */
@@ -98,26 +109,34 @@ function typedArrayOf(dtype: DType, values: ArrayLike<number>): TypedArray {
   }
 }
 
-function checkShape(shape: Shape, op: string): void {
-  for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0)
-      throw new ShapeError(op, 'shape', `${fmt(shape)} must hold non-negative integers`);
-  }
-}
+/** A typed array of numbers (not a DataView, not a BigInt64Array); other than float arrays they become int32. */
+const isNumberArray = (v: unknown): v is TypedArray =>
+  ArrayBuffer.isView(v) && !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array);
 
 /**
  * Creates a tensor from a number, nested arrays or a typed array (copied).
  * @example tensor([[1, 2], [3, 4]]) // float32 [2, 2]
  * @example tensor(new Float64Array([1, 2, 3, 4]), { shape: [2, 2] })
  */
-export function tensor(values: NestedArray | TypedArray, opts: TensorOptions = {}): Tensor {
-  const isTyped = ArrayBuffer.isView(values);
-  const dtype = opts.dtype ?? (isTyped ? dtypeOf(values as TypedArray) : 'float32');
+export function tensor(values: NestedArray | TypedArray, opts?: TensorOptions): Tensor {
+  const o = checkOptions('tensor', 'opts', opts);
+  const isTyped = isNumberArray(values);
+  if (!isTyped && typeof values !== 'number' && !Array.isArray(values)) {
+    const expected = 'a number, nested arrays of numbers or a typed array of numbers';
+    throw new ShapeError('tensor', 'values', `must be ${expected}; got ${describeValue(values)}`);
+  }
+  const dtype =
+    o.dtype === undefined
+      ? isTyped
+        ? dtypeOf(values as TypedArray)
+        : 'float32'
+      : checkDType('tensor', 'dtype', o.dtype);
+  const given = o.shape === undefined ? undefined : checkShape('tensor', 'shape', o.shape);
   let flat: TypedArray;
   let shape: Shape;
   if (isTyped) {
     const arr = values as TypedArray;
-    shape = opts.shape ?? [arr.length];
+    shape = given ?? [arr.length];
     flat = typedArrayOf(dtype, arr);
   } else {
     const nested = values as NestedArray;
@@ -126,9 +145,8 @@ export function tensor(values: NestedArray | TypedArray, opts: TensorOptions = {
       dtype,
       typeof nested === 'number' ? [nested] : (nested as number[]).flat(Number.POSITIVE_INFINITY as 1),
     );
-    shape = opts.shape ?? inferred;
+    shape = given ?? inferred;
   }
-  checkShape(shape, 'tensor');
   if (sizeOf(shape) !== flat.length) {
     throw new ShapeError(
       'tensor',
@@ -140,28 +158,49 @@ export function tensor(values: NestedArray | TypedArray, opts: TensorOptions = {
   return new Tensor(backend.upload(flat, shape), backend);
 }
 
-/** A tensor of `shape` filled with `value`. */
-export function full(shape: Shape, value: number, dtype: DType = 'float32'): Tensor {
-  checkShape(shape, 'full');
-  const flat = typedArrayOf(dtype, []);
-  const arr = new (flat.constructor as new (n: number) => TypedArray)(sizeOf(shape));
-  arr.fill(value);
+/** `shape` filled with `value`, validated as the arguments of `op`. */
+function filled(op: string, shape: unknown, value: unknown, dtype: unknown): Tensor {
+  const s = checkShape(op, 'shape', shape);
+  const v = checkNumber(op, 'value', value, false);
+  const flat = typedArrayOf(checkDType(op, 'dtype', dtype), []);
+  const arr = new (flat.constructor as new (n: number) => TypedArray)(sizeOf(s));
+  arr.fill(v);
   const backend = getBackend();
-  return new Tensor(backend.upload(arr, shape), backend);
+  return new Tensor(backend.upload(arr, s), backend);
 }
 
-export const zeros = (shape: Shape, dtype: DType = 'float32'): Tensor => full(shape, 0, dtype);
-export const ones = (shape: Shape, dtype: DType = 'float32'): Tensor => full(shape, 1, dtype);
-export const zerosLike = (x: Tensor): Tensor => full(x.shape, 0, x.dtype);
-export const onesLike = (x: Tensor): Tensor => full(x.shape, 1, x.dtype);
+const likeOf = (op: string, x: unknown): Tensor => {
+  if (!(x instanceof Tensor)) throw new ShapeError(op, 'x', `must be a Tensor; got ${describeValue(x)}`);
+  return x;
+};
+
+/** A tensor of `shape` filled with `value`. */
+export const full = (shape: Shape, value: number, dtype: DType = 'float32'): Tensor =>
+  filled('full', shape, value, dtype);
+export const zeros = (shape: Shape, dtype: DType = 'float32'): Tensor => filled('zeros', shape, 0, dtype);
+export const ones = (shape: Shape, dtype: DType = 'float32'): Tensor => filled('ones', shape, 1, dtype);
+export const zerosLike = (x: Tensor): Tensor => {
+  const t = likeOf('zerosLike', x);
+  return filled('zerosLike', t.shape, 0, t.dtype);
+};
+export const onesLike = (x: Tensor): Tensor => {
+  const t = likeOf('onesLike', x);
+  return filled('onesLike', t.shape, 1, t.dtype);
+};
 /** A rank-0 tensor. */
-export const scalar = (value: number, dtype: DType = 'float32'): Tensor => full([], value, dtype);
+export const scalar = (value: number, dtype: DType = 'float32'): Tensor => filled('scalar', [], value, dtype);
 
 /** `[start, start + step, ...]` up to but excluding `stop`. */
 export function arange(start: number, stop?: number, step = 1, dtype: DType = 'float32'): Tensor {
+  const op = 'arange';
+  checkNumber(op, 'start', start);
+  if (stop !== undefined) checkNumber(op, 'stop', stop);
+  checkNumber(op, 'step', step);
+  checkDType(op, 'dtype', dtype);
   const [lo, hi] = stop === undefined ? [0, start] : [start, stop];
-  if (step === 0) throw new ShapeError('arange', 'step', 'must not be 0');
+  if (step === 0) throw new ShapeError(op, 'step', 'must not be 0');
   const n = Math.max(0, Math.ceil((hi - lo) / step));
+  if (n > MAX_ELEMENTS) throw new ShapeError(op, 'step', `${step} gives ${n} elements, more than ${MAX_ELEMENTS}`);
   return tensor(
     typedArrayOf(
       dtype,
@@ -173,6 +212,8 @@ export function arange(start: number, stop?: number, step = 1, dtype: DType = 'f
 
 /** The `n × n` identity matrix. */
 export function eye(n: number, dtype: DType = 'float32'): Tensor {
+  checkInt('eye', 'n', n, 0, Math.floor(Math.sqrt(MAX_ELEMENTS)));
+  checkDType('eye', 'dtype', dtype);
   const a = typedArrayOf(dtype, new Array<number>(n * n).fill(0));
   for (let i = 0; i < n; i++) a[i * n + i] = 1;
   return tensor(a, { shape: [n, n] });

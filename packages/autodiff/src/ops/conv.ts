@@ -15,7 +15,17 @@ import { call, defineOp, type OpDef } from './def.js';
 import { scatterAddAlongAxis } from './indexing.js';
 import { reshape } from './movement.js';
 import { sum } from './reduce.js';
-import { checkFloat } from './util.js';
+import {
+  checkArray,
+  checkBoolean,
+  checkInt,
+  checkInts,
+  checkOptions,
+  checkPadding,
+  checkPair,
+  checkShape,
+} from '../validate.js';
+import { checkFloat, checkTensor } from './util.js';
 
 // y = conv(x, w) (+ b per channel): x̄ = convᵀₓ(ȳ, w), w̄ = convᵀ_w(x, ȳ), b̄ = Σ_{n,h,w} ȳ
 export const conv2dDef = defineOp({
@@ -55,17 +65,37 @@ const conv2dRaw = (x: Tensor, w: Tensor, attrs: Conv2dAttrs, bias?: Tensor): Ten
   call(conv2dDef, bias === undefined ? [x, w] : [x, w, bias], attrs);
 
 /** Gradient of conv2d with respect to its input (a transposed convolution). */
-export const conv2dBackpropInput = (dy: Tensor, w: Tensor, xShape: Shape, attrs: Conv2dAttrs): Tensor =>
-  call(conv2dBackpropInputDef, [dy, w], { ...attrs, xShape });
+export function conv2dBackpropInput(dy: Tensor, w: Tensor, xShape: Shape, attrs: Conv2dAttrs): Tensor {
+  const op = 'conv2dBackpropInput';
+  checkTensor(op, 'dy', dy);
+  checkTensor(op, 'w', w);
+  checkShape(op, 'xShape', xShape);
+  return call(conv2dBackpropInputDef, [dy, w], { ...checkConvAttrs(op, attrs), xShape });
+}
 
 /** Gradient of conv2d with respect to its filter. */
-export const conv2dBackpropFilter = (x: Tensor, dy: Tensor, wShape: Shape, attrs: Conv2dAttrs): Tensor =>
-  call(conv2dBackpropFilterDef, [x, dy], { ...attrs, wShape });
+export function conv2dBackpropFilter(x: Tensor, dy: Tensor, wShape: Shape, attrs: Conv2dAttrs): Tensor {
+  const op = 'conv2dBackpropFilter';
+  checkTensor(op, 'x', x);
+  checkTensor(op, 'dy', dy);
+  checkShape(op, 'wShape', wShape);
+  return call(conv2dBackpropFilterDef, [x, dy], { ...checkConvAttrs(op, attrs), wShape });
+}
+
+/** The resolved attributes the two backward passes take: pairs, four paddings and a group count. */
+function checkConvAttrs(op: string, attrs: Conv2dAttrs): Conv2dAttrs {
+  const a = checkOptions(op, 'attrs', attrs);
+  checkPair(op, 'stride', a.stride);
+  checkPair(op, 'dilation', a.dilation);
+  checkInts(op, 'padding', checkArray(op, 'padding', a.padding, 4), 0);
+  checkInt(op, 'groups', a.groups, 1);
+  return a;
+}
 
 /** Padding as one number, `[h, w]`, `[top, bottom, left, right]`, or 'same' / 'valid'. */
 export type PaddingSpec = number | Pair | Padding4 | 'same' | 'valid';
 
-const pair = (v: number | Pair): Pair => (typeof v === 'number' ? [v, v] : v);
+const PADDING_NAMES = ['same', 'valid'] as const;
 
 /**
  * Resolves a padding spec for input size `[H, W]`. 'same' gives `ceil(n / stride)` outputs, padding
@@ -73,6 +103,7 @@ const pair = (v: number | Pair): Pair => (typeof v === 'number' ? [v, v] : v);
  * TensorFlow and PyTorch do).
  */
 export function resolvePadding(spec: PaddingSpec, hw: Pair, kernel: Pair, stride: Pair, dilation: Pair): Padding4 {
+  checkPadding('resolvePadding', 'spec', spec, PADDING_NAMES);
   if (spec === 'valid') return [0, 0, 0, 0];
   if (spec === 'same') {
     const side = (i: 0 | 1): [number, number] => {
@@ -95,11 +126,6 @@ export type Conv2dOptions = {
   readonly groups?: number;
 };
 
-const positiveInts = (op: string, arg: string, v: readonly number[], min = 1): void => {
-  if (v.some((d) => !Number.isInteger(d) || d < min))
-    throw new ShapeError(op, arg, `[${v.join(', ')}] must be integers ≥ ${min}`);
-};
-
 /**
  * 2-D convolution (cross-correlation, as in PyTorch): x `[N, C, H, W]`, w `[O, C/groups, KH, KW]` →
  * `[N, O, Ho, Wo]`, `Ho = ⌊(H + padTop + padBottom - dil·(KH - 1) - 1)/stride⌋ + 1`. An optional `bias`
@@ -107,28 +133,30 @@ const positiveInts = (op: string, arg: string, v: readonly number[], min = 1): v
  * @example conv2d(x, w, { padding: 'same' })
  * @example conv2d(x, w, { bias: b, padding: 1 }) // b: [O]
  */
-export function conv2d(x: Tensor, w: Tensor, opts: Conv2dOptions = {}): Tensor {
+export function conv2d(x: Tensor, w: Tensor, opts?: Conv2dOptions): Tensor {
   const op = 'conv2d';
-  checkFloat(op, 'x', x);
-  checkFloat(op, 'w', w);
+  const o = checkOptions(op, 'opts', opts);
+  checkFloat(op, 'x', checkTensor(op, 'x', x));
+  checkFloat(op, 'w', checkTensor(op, 'w', w));
   if (x.rank !== 4) throw new ShapeError(op, 'x', `has shape ${fmt(x.shape)}; expected [N, C, H, W]`);
   if (w.rank !== 4) throw new ShapeError(op, 'w', `has shape ${fmt(w.shape)}; expected [O, C/groups, KH, KW]`);
   if (x.dtype !== w.dtype) throw new ShapeError(op, 'w', `has dtype ${w.dtype} but x has ${x.dtype}`);
-  const stride = pair(opts.stride ?? 1);
-  const dilation = pair(opts.dilation ?? 1);
-  const groups = opts.groups ?? 1;
-  positiveInts(op, 'stride', stride);
-  positiveInts(op, 'dilation', dilation);
-  positiveInts(op, 'groups', [groups]);
+  const stride = checkPair(op, 'stride', o.stride ?? 1);
+  const dilation = checkPair(op, 'dilation', o.dilation ?? 1);
+  const groups = checkInt(op, 'groups', o.groups ?? 1, 1);
+  const spec = checkPadding(op, 'padding', o.padding ?? 0, PADDING_NAMES);
   const [, c, h, wd] = x.shape as [number, number, number, number];
-  const [o, cg, kh, kw] = w.shape as [number, number, number, number];
-  if (c % groups !== 0 || o % groups !== 0) {
-    throw new ShapeError(op, 'groups', `${groups} must divide both input channels ${c} and output channels ${o}`);
+  const [out, cg, kh, kw] = w.shape as [number, number, number, number];
+  if (kh < 1 || kw < 1)
+    throw new ShapeError(op, 'w', `has shape ${fmt(w.shape)}; its kernel KH x KW must be at least 1x1`);
+  if (c % groups !== 0 || out % groups !== 0) {
+    throw new ShapeError(op, 'groups', `${groups} must divide both input channels ${c} and output channels ${out}`);
   }
-  const bias = opts.bias;
+  const bias = o.bias;
   if (bias !== undefined) {
-    if (bias.rank !== 1 || bias.shape[0] !== o)
-      throw new ShapeError(op, 'bias', `has shape ${fmt(bias.shape)}; expected [${o}] (one per output channel)`);
+    checkTensor(op, 'bias', bias);
+    if (bias.rank !== 1 || bias.shape[0] !== out)
+      throw new ShapeError(op, 'bias', `has shape ${fmt(bias.shape)}; expected [${out}] (one per output channel)`);
     if (bias.dtype !== x.dtype) throw new ShapeError(op, 'bias', `has dtype ${bias.dtype} but x has ${x.dtype}`);
   }
   if (cg !== c / groups) {
@@ -138,8 +166,7 @@ export function conv2d(x: Tensor, w: Tensor, opts: Conv2dOptions = {}): Tensor {
       `has shape ${fmt(w.shape)}: dim 1 must be C/groups = ${c / groups} for x ${fmt(x.shape)}`,
     );
   }
-  const padding = resolvePadding(opts.padding ?? 0, [h, wd], [kh, kw], stride, dilation);
-  positiveInts(op, 'padding', padding, 0);
+  const padding = resolvePadding(spec, [h, wd], [kh, kw], stride, dilation);
   const attrs: Conv2dAttrs = { stride, padding, dilation, groups };
   const [, , ho, wo] = conv2dOutShape(x.shape, w.shape, attrs);
   if (ho < 1 || wo < 1) {
@@ -158,17 +185,15 @@ export type Pool2dOptions = {
   readonly dilation?: number | Pair;
 };
 
-function poolAttrs(op: string, x: Tensor, kernel: number | Pair, opts: Pool2dOptions): Pool2dAttrs {
-  checkFloat(op, 'x', x);
+function poolAttrs(op: string, x: Tensor, kernel: number | Pair, opts: Pool2dOptions | undefined): Pool2dAttrs {
+  const o = checkOptions(op, 'opts', opts);
+  checkFloat(op, 'x', checkTensor(op, 'x', x));
   if (x.rank !== 4) throw new ShapeError(op, 'x', `has shape ${fmt(x.shape)}; expected [N, C, H, W]`);
-  const k = pair(kernel);
-  const stride = pair(opts.stride ?? k);
-  const dilation = pair(opts.dilation ?? 1);
-  positiveInts(op, 'kernel', k);
-  positiveInts(op, 'stride', stride);
-  positiveInts(op, 'dilation', dilation);
-  const padding = resolvePadding(opts.padding ?? 0, [x.shape[2]!, x.shape[3]!], k, stride, dilation);
-  positiveInts(op, 'padding', padding, 0);
+  const k = checkPair(op, 'kernel', kernel);
+  const stride = checkPair(op, 'stride', o.stride ?? k);
+  const dilation = checkPair(op, 'dilation', o.dilation ?? 1);
+  const spec = checkPadding(op, 'padding', o.padding ?? 0);
+  const padding = resolvePadding(spec, [x.shape[2]!, x.shape[3]!], k, stride, dilation);
   if (padding[0] > k[0] / 2 || padding[1] > k[0] / 2 || padding[2] > k[1] / 2 || padding[3] > k[1] / 2) {
     throw new ShapeError(op, 'padding', `[${padding.join(', ')}] must be at most half the kernel ${k.join('x')}`);
   }
@@ -227,7 +252,7 @@ export const maxPool2dDef: OpDef<'maxPool2d'> = defineOp({
  * gradient goes to the first maximum of each window in row-major order (PyTorch's convention); one kernel
  * call finds the maxima and their positions.
  */
-export function maxPool2d(x: Tensor, kernel: number | Pair, opts: Pool2dOptions = {}): Tensor {
+export function maxPool2d(x: Tensor, kernel: number | Pair, opts?: Pool2dOptions): Tensor {
   return call(maxPool2dDef, [x], poolAttrs('maxPool2d', x, kernel, opts));
 }
 
@@ -249,10 +274,10 @@ export const avgPool2dBackwardDef: OpDef<'avgPool2dBackward'> = defineOp({
 export type AvgPool2dOptions = Pool2dOptions & { readonly countIncludePad?: boolean };
 
 /** Average pooling; padded positions count toward the divisor unless `countIncludePad: false`. */
-export function avgPool2d(x: Tensor, kernel: number | Pair, opts: AvgPool2dOptions = {}): Tensor {
+export function avgPool2d(x: Tensor, kernel: number | Pair, opts?: AvgPool2dOptions): Tensor {
   const attrs: AvgPool2dAttrs = {
     ...poolAttrs('avgPool2d', x, kernel, opts),
-    countIncludePad: opts.countIncludePad ?? true,
+    countIncludePad: checkBoolean('avgPool2d', 'countIncludePad', opts?.countIncludePad ?? true),
   };
   return call(avgPool2dDef, [x], attrs);
 }

@@ -4,7 +4,16 @@ import type { Tensor } from '../tensor.js';
 import type { OpName } from './attrs.js';
 import { call, defineOp, nonDifferentiable, type OpDef } from './def.js';
 import { unbroadcast } from './movement.js';
-import { broadcastOrThrow, checkFloat, commonDType, lift, type TensorLike } from './util.js';
+import { checkDType } from '../validate.js';
+import {
+  broadcastOrThrow,
+  checkFloat,
+  checkTensor,
+  checkTensorLike,
+  commonDType,
+  lift,
+  type TensorLike,
+} from './util.js';
 
 // ---- unary ---------------------------------------------------------------------------------------
 
@@ -44,6 +53,7 @@ export const ceilDef = unaryStep('ceil');
 export const roundDef = unaryStep('round');
 
 function unary(def: OpDef<UnaryOp & OpName>, x: Tensor): Tensor {
+  checkTensor(def.name, 'x', x);
   checkFloat(def.name, 'x', x);
   return call(def, [x], {});
 }
@@ -122,6 +132,8 @@ export const minimumDef = binaryDef('minimum', (g, a, b) => {
 });
 
 function binary(def: OpDef<BinaryOp & OpName>, a: TensorLike, b: TensorLike): Tensor {
+  checkTensorLike(def.name, 'a', a);
+  checkTensorLike(def.name, 'b', b);
   const dtype = commonDType(def.name, a, b);
   const ta = lift(a, dtype);
   const tb = lift(b, dtype);
@@ -153,6 +165,8 @@ export const greaterDef = compareDef('greater');
 export const greaterEqualDef = compareDef('greaterEqual');
 
 function compare(def: OpDef<CompareOp & OpName>, a: TensorLike, b: TensorLike): Tensor {
+  checkTensorLike(def.name, 'a', a);
+  checkTensorLike(def.name, 'b', b);
   const dtype = commonDType(def.name, a, b);
   const ta = lift(a, dtype);
   const tb = lift(b, dtype);
@@ -185,6 +199,9 @@ export const whereDef = defineOp({
 
 /** `cond ≠ 0 ? a : b` elementwise, all three broadcast together. */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  checkTensor('where', 'cond', cond);
+  checkTensorLike('where', 'a', a);
+  checkTensorLike('where', 'b', b);
   const dtype = commonDType('where', a, b);
   const ta = lift(a, dtype);
   const tb = lift(b, dtype);
@@ -202,6 +219,8 @@ export const castDef = defineOp({
 
 /** Converts to `dtype` (float → int32 truncates toward zero). */
 export function cast(x: Tensor, dtype: DType): Tensor {
+  checkTensor('cast', 'x', x);
+  checkDType('cast', 'dtype', dtype);
   return x.dtype === dtype ? x : call(castDef, [x], { dtype });
 }
 
@@ -214,4 +233,4 @@ export const identityDef = defineOp({
 });
 
 /** The same values under a new identity (used by `grad` to give each level its own inputs). */
-export const identity = (x: Tensor): Tensor => call(identityDef, [x], {});
+export const identity = (x: Tensor): Tensor => call(identityDef, [checkTensor('identity', 'x', x)], {});

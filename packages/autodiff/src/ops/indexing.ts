@@ -4,7 +4,8 @@ import { fmt, ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { call, defineOp, nonDifferentiable } from './def.js';
 import { broadcastTo, reshape } from './movement.js';
-import { checkInt, normAxis } from './util.js';
+import { checkAxis, checkDType, checkInt, FLOAT_DTYPES, MAX_ELEMENTS } from '../validate.js';
+import { checkInt32, checkTensor } from './util.js';
 
 // y = take(x, idx): x̄ = scatterAdd(ȳ, idx); the indices get no gradient
 export const takeAlongAxisDef = defineOp({
@@ -23,7 +24,7 @@ export const scatterAddAlongAxisDef = defineOp({
 });
 
 function checkIndexShape(op: string, x: Tensor, idx: Tensor, axis: number): void {
-  checkInt(op, 'indices', idx);
+  checkInt32(op, 'indices', checkTensor(op, 'indices', idx));
   if (idx.rank !== x.rank || idx.shape.some((d, i) => i !== axis && d !== x.shape[i])) {
     throw new ShapeError(
       op,
@@ -35,17 +36,17 @@ function checkIndexShape(op: string, x: Tensor, idx: Tensor, axis: number): void
 
 /** NumPy `take_along_axis`: `y[..i..] = x[..idx[..i..]..]` along `axis`; idx is int32, in range. */
 export function takeAlongAxis(x: Tensor, indices: Tensor, axis: number): Tensor {
-  const ax = normAxis('takeAlongAxis', axis, x.rank);
+  const ax = checkAxis('takeAlongAxis', 'axis', axis, checkTensor('takeAlongAxis', 'x', x).rank);
   checkIndexShape('takeAlongAxis', x, indices, ax);
   return call(takeAlongAxisDef, [x, indices], { axis: ax });
 }
 
 /** Adds each `updates` element into a zero tensor at position `indices` along `axis` (length `size`). */
 export function scatterAddAlongAxis(updates: Tensor, indices: Tensor, axis: number, size: number): Tensor {
-  const ax = normAxis('scatterAddAlongAxis', axis, updates.rank);
-  checkIndexShape('scatterAddAlongAxis', updates, indices, ax);
-  if (!Number.isInteger(size) || size < 0)
-    throw new ShapeError('scatterAddAlongAxis', 'size', `${size} must be a non-negative integer`);
+  const op = 'scatterAddAlongAxis';
+  const ax = checkAxis(op, 'axis', axis, checkTensor(op, 'updates', updates).rank);
+  checkIndexShape(op, updates, indices, ax);
+  checkInt(op, 'size', size, 0);
   return call(scatterAddAlongAxisDef, [updates, indices], { axis: ax, size });
 }
 
@@ -54,8 +55,8 @@ export function scatterAddAlongAxis(updates: Tensor, indices: Tensor, axis: numb
  * int32 `[m]` → `[..., m, ...]`.
  */
 export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
-  const ax = normAxis('gather', axis, x.rank);
-  checkInt('gather', 'indices', indices);
+  const ax = checkAxis('gather', 'axis', axis, checkTensor('gather', 'x', x).rank);
+  checkInt32('gather', 'indices', checkTensor('gather', 'indices', indices));
   if (indices.rank !== 1)
     throw new ShapeError('gather', 'indices', `have shape ${fmt(indices.shape)}; expected rank 1`);
   const target = x.shape.map((d, i) => (i === ax ? indices.size : d));
@@ -73,8 +74,8 @@ export const oneHotDef = nonDifferentiable('oneHot', (k, [i], { depth, dtype }) 
 
 /** int32 indices `[...S]` → `[...S, depth]` with 1 at each index (an all-zero row when out of range). */
 export function oneHot(indices: Tensor, depth: number, dtype: FloatDType = 'float32'): Tensor {
-  checkInt('oneHot', 'indices', indices);
-  if (!Number.isInteger(depth) || depth < 1)
-    throw new ShapeError('oneHot', 'depth', `${depth} must be a positive integer`);
+  checkInt32('oneHot', 'indices', checkTensor('oneHot', 'indices', indices));
+  checkInt('oneHot', 'depth', depth, 1, Math.floor(MAX_ELEMENTS / Math.max(indices.size, 1)));
+  checkDType('oneHot', 'dtype', dtype, FLOAT_DTYPES);
   return call(oneHotDef, [indices], { depth, dtype });
 }

@@ -5,7 +5,8 @@ import { call, defineOp } from './def.js';
 import { mul } from './elementwise.js';
 import { expandDims, reshape, squeeze, unbroadcast } from './movement.js';
 import { sum } from './reduce.js';
-import { broadcastOrThrow, checkFloat } from './util.js';
+import { checkBoolean, checkOptions } from '../validate.js';
+import { broadcastOrThrow, checkFloat, checkTensor } from './util.js';
 
 /**
  * With A' = tA ? aᵀ : a and B' = tB ? bᵀ : b, y = A'B', so Ā' = ȳB'ᵀ and B̄' = A'ᵀȳ; each case below is
@@ -37,9 +38,12 @@ export type MatmulOptions = { readonly transposeA?: boolean; readonly transposeB
  * broadcast; a rank-1 operand is treated as a row (left) or column (right) vector and its axis dropped.
  * @example matmul(x, w) // x: [N, in], w: [in, out] → [N, out]
  */
-export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
-  const tA = opts.transposeA ?? false;
-  const tB = opts.transposeB ?? false;
+export function matmul(a: Tensor, b: Tensor, opts?: MatmulOptions): Tensor {
+  const o = checkOptions('matmul', 'opts', opts);
+  const tA = checkBoolean('matmul', 'transposeA', o.transposeA ?? false);
+  const tB = checkBoolean('matmul', 'transposeB', o.transposeB ?? false);
+  checkTensor('matmul', 'a', a);
+  checkTensor('matmul', 'b', b);
   checkFloat('matmul', 'a', a);
   checkFloat('matmul', 'b', b);
   if (a.dtype !== b.dtype) throw new ShapeError('matmul', 'b', `has dtype ${b.dtype} but a has ${a.dtype}`);
@@ -65,10 +69,12 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
 
 /** Inner product of two vectors of equal length (or `sum(a * b)` for any equal shapes). */
 export function dot(a: Tensor, b: Tensor): Tensor {
-  return sum(mul(a, b));
+  return sum(mul(checkTensor('dot', 'a', a), checkTensor('dot', 'b', b)));
 }
 
 /** Outer product of two vectors: `[M] × [N] → [M, N]`. */
 export function outer(a: Tensor, b: Tensor): Tensor {
+  checkTensor('outer', 'a', a);
+  checkTensor('outer', 'b', b);
   return mul(reshape(a, [a.size, 1]), reshape(b, [1, b.size]));
 }

@@ -5,7 +5,8 @@ import type { Tensor } from '../tensor.js';
 import { add } from './elementwise.js';
 import { call, defineOp } from './def.js';
 import { sum } from './reduce.js';
-import { normAxis, sameShape } from './util.js';
+import { checkArray, checkAxis, checkInt, checkInts, checkNumber, checkOneOf, checkShape } from '../validate.js';
+import { checkTensor, checkTensors, sameShape } from './util.js';
 
 // reshape: x̄ = reshape(ȳ, x.shape); shares storage, no kernel
 export const reshapeDef = defineOp({
@@ -17,6 +18,8 @@ export const reshapeDef = defineOp({
 
 /** Same elements, new shape; one dim may be -1 (inferred). */
 export function reshape(x: Tensor, shape: Shape): Tensor {
+  checkTensor('reshape', 'x', x);
+  checkInts('reshape', 'shape', shape, -1);
   const holes = shape.filter((d) => d === -1).length;
   if (holes > 1 || shape.some((d) => !Number.isInteger(d) || d < -1)) {
     throw new ShapeError('reshape', 'shape', `${fmt(shape)} must hold non-negative integers and at most one -1`);
@@ -45,7 +48,8 @@ export const transposeDef = defineOp({
 
 /** Permutes axes: `y.shape[i] = x.shape[perm[i]]`; default reverses them. */
 export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
-  const p = perm ?? x.shape.map((_, i) => x.rank - 1 - i);
+  checkTensor('transpose', 'x', x);
+  const p = perm === undefined ? x.shape.map((_, i) => x.rank - 1 - i) : checkInts('transpose', 'perm', perm, 0);
   const valid = p.length === x.rank && [...p].sort((a, b) => a - b).every((v, i) => v === i);
   if (!valid) throw new ShapeError('transpose', 'perm', `[${p.join(', ')}] is not a permutation of ${x.rank} axes`);
   return p.every((v, i) => v === i) ? x : call(transposeDef, [x], { perm: p });
@@ -61,6 +65,8 @@ export const broadcastToDef = defineOp({
 
 /** NumPy broadcasting of `x` to `shape`. */
 export function broadcastTo(x: Tensor, shape: Shape): Tensor {
+  checkTensor('broadcastTo', 'x', x);
+  checkShape('broadcastTo', 'shape', shape);
   const ok =
     shape.length >= x.rank &&
     x.shape.every((d, i) => {
@@ -74,6 +80,8 @@ export function broadcastTo(x: Tensor, shape: Shape): Tensor {
 
 /** Sums `g` over the axes that broadcasting added or stretched, giving back `shape` (the adjoint of broadcastTo). */
 export function unbroadcast(g: Tensor, shape: Shape): Tensor {
+  checkTensor('unbroadcast', 'g', g);
+  checkShape('unbroadcast', 'shape', shape);
   if (sameShape(g.shape, shape)) return g;
   const lead = g.rank - shape.length;
   const axes: number[] = [];
@@ -97,6 +105,9 @@ export const sliceDef = defineOp({
 
 /** The block starting at `begin` with extent `size` (-1: to the end) on every axis. */
 export function slice(x: Tensor, begin: readonly number[], size?: readonly number[]): Tensor {
+  checkTensor('slice', 'x', x);
+  checkInts('slice', 'begin', begin, 0);
+  if (size !== undefined) checkInts('slice', 'size', size, -1);
   if (begin.length !== x.rank) throw new ShapeError('slice', 'begin', `has ${begin.length} entries for rank ${x.rank}`);
   const sz = (size ?? begin.map(() => -1)).map((s, i) => (s === -1 ? x.shape[i]! - begin[i]! : s));
   if (sz.length !== x.rank) throw new ShapeError('slice', 'size', `has ${sz.length} entries for rank ${x.rank}`);
@@ -127,9 +138,8 @@ export const concatDef = defineOp({
 
 /** Joins tensors along `axis`; all other dims must match. */
 export function concat(xs: readonly Tensor[], axis = 0): Tensor {
-  const first = xs[0];
-  if (first === undefined) throw new ShapeError('concat', 'xs', 'is empty');
-  const ax = normAxis('concat', axis, first.rank);
+  const first = checkTensors('concat', 'xs', xs)[0]!;
+  const ax = checkAxis('concat', 'axis', axis, first.rank);
   xs.forEach((x, i) => {
     if (x.dtype !== first.dtype)
       throw new ShapeError('concat', `xs[${i}]`, `has dtype ${x.dtype}, expected ${first.dtype}`);
@@ -190,13 +200,17 @@ export const padDef = defineOp({
   },
 });
 
+const PAD_MODES: readonly PadMode[] = ['constant', 'edge'];
+
 /** Pads each axis by `[before, after]` with `value` ('constant') or copies of the edge ('edge'). */
 export function pad(x: Tensor, pads: readonly Pair[], mode: PadMode = 'constant', value = 0): Tensor {
+  checkTensor('pad', 'x', x);
+  checkArray('pad', 'pads', pads);
+  checkOneOf('pad', 'mode', mode, PAD_MODES);
+  checkNumber('pad', 'value', value, false);
   if (pads.length !== x.rank) throw new ShapeError('pad', 'pads', `has ${pads.length} entries for rank ${x.rank}`);
-  pads.forEach(([b, a], i) => {
-    if (!Number.isInteger(b) || !Number.isInteger(a) || b < 0 || a < 0) {
-      throw new ShapeError('pad', 'pads', `[${b}, ${a}] on axis ${i} must be non-negative integers`);
-    }
+  pads.forEach((p, i) => {
+    const [b, a] = checkInts('pad', `pads[${i}]`, checkArray('pad', `pads[${i}]`, p, 2), 0) as Pair;
     if (mode === 'edge' && x.shape[i] === 0 && b + a > 0)
       throw new ShapeError('pad', 'x', `axis ${i} is empty; edge padding needs an element`);
   });
@@ -206,15 +220,16 @@ export function pad(x: Tensor, pads: readonly Pair[], mode: PadMode = 'constant'
 
 /** Inserts a size-1 axis at `axis`. */
 export function expandDims(x: Tensor, axis: number): Tensor {
-  const ax = normAxis('expandDims', axis, x.rank + 1);
+  const ax = checkAxis('expandDims', 'axis', axis, checkTensor('expandDims', 'x', x).rank + 1);
   return reshape(x, [...x.shape.slice(0, ax), 1, ...x.shape.slice(ax)]);
 }
 
 /** Removes size-1 axes (all of them, or the given ones). */
 export function squeeze(x: Tensor, axes?: readonly number[]): Tensor {
-  const drop = new Set(
-    (axes ?? x.shape.flatMap((d, i) => (d === 1 ? [i] : []))).map((a) => normAxis('squeeze', a, x.rank)),
-  );
+  checkTensor('squeeze', 'x', x);
+  const given =
+    axes === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : checkArray('squeeze', 'axes', axes);
+  const drop = new Set(given.map((a) => checkAxis('squeeze', 'axes', a, x.rank)));
   for (const a of drop)
     if (x.shape[a] !== 1) throw new ShapeError('squeeze', 'axes', `axis ${a} has size ${x.shape[a]}, not 1`);
   return reshape(
@@ -225,17 +240,18 @@ export function squeeze(x: Tensor, axes?: readonly number[]): Tensor {
 
 /** Stacks same-shape tensors along a new axis. */
 export function stack(xs: readonly Tensor[], axis = 0): Tensor {
-  const first = xs[0];
-  if (first === undefined) throw new ShapeError('stack', 'xs', 'is empty');
+  const first = checkTensors('stack', 'xs', xs)[0]!;
+  const ax = checkAxis('stack', 'axis', axis, first.rank + 1);
   return concat(
-    xs.map((x) => expandDims(x, axis)),
-    normAxis('stack', axis, first.rank + 1),
+    xs.map((x) => expandDims(x, ax)),
+    ax,
   );
 }
 
 /** Splits along `axis` into pieces of the given sizes. */
 export function split(x: Tensor, sizes: readonly number[], axis = 0): Tensor[] {
-  const ax = normAxis('split', axis, x.rank);
+  const ax = checkAxis('split', 'axis', axis, checkTensor('split', 'x', x).rank);
+  checkInts('split', 'sizes', sizes, 0);
   if (sizes.reduce((a, b) => a + b, 0) !== x.shape[ax]) {
     throw new ShapeError('split', 'sizes', `[${sizes.join(', ')}] do not add up to ${x.shape[ax]} on axis ${ax}`);
   }
@@ -253,11 +269,17 @@ export function split(x: Tensor, sizes: readonly number[], axis = 0): Tensor[] {
 
 /** Flattens axes `[start, end]` into one. */
 export function flatten(x: Tensor, start = 0, end = -1): Tensor {
-  if (x.rank === 0) return reshape(x, [1]);
-  const s = normAxis('flatten', start, x.rank, 'start');
-  const e = normAxis('flatten', end, x.rank, 'end');
+  checkTensor('flatten', 'x', x);
+  if (x.rank === 0) {
+    checkInt('flatten', 'start', start);
+    checkInt('flatten', 'end', end);
+    return reshape(x, [1]);
+  }
+  const s = checkAxis('flatten', 'start', start, x.rank);
+  const e = checkAxis('flatten', 'end', end, x.rank);
+  if (e < s) throw new ShapeError('flatten', 'end', `${end} (axis ${e}) comes before start ${start} (axis ${s})`);
   return reshape(x, [...x.shape.slice(0, s), sizeOf(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)]);
 }
 
 /** Sum of a non-empty list of tensors (with broadcasting). */
-export const addN = (xs: readonly Tensor[]): Tensor => xs.reduce((a, b) => add(a, b));
+export const addN = (xs: readonly Tensor[]): Tensor => checkTensors('addN', 'xs', xs).reduce((a, b) => add(a, b));

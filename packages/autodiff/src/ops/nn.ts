@@ -3,7 +3,8 @@ import type { Tensor } from '../tensor.js';
 import { call, defineOp } from './def.js';
 import { exp, mul, sub } from './elementwise.js';
 import { sum } from './reduce.js';
-import { checkFloat, normAxis } from './util.js';
+import { checkAxis } from '../validate.js';
+import { checkFloat, checkTensor } from './util.js';
 
 // y = softmax(x): x̄ = y ⊙ (ȳ - Σ ȳ⊙y)
 export const softmaxDef = defineOp({
@@ -23,12 +24,12 @@ export const logSoftmaxDef = defineOp({
 
 /** `exp(x - max) / Σ exp(x - max)` along `axis` (default last); exact for logits of magnitude 1e4. */
 export function softmax(x: Tensor, axis = -1): Tensor {
-  checkFloat('softmax', 'x', x);
-  return call(softmaxDef, [x], { axis: normAxis('softmax', axis, x.rank) });
+  checkFloat('softmax', 'x', checkTensor('softmax', 'x', x));
+  return call(softmaxDef, [x], { axis: checkAxis('softmax', 'axis', axis, x.rank) });
 }
 
 /** `x - logSumExp(x)` along `axis` (default last), computed stably. */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
-  checkFloat('logSoftmax', 'x', x);
-  return call(logSoftmaxDef, [x], { axis: normAxis('logSoftmax', axis, x.rank) });
+  checkFloat('logSoftmax', 'x', checkTensor('logSoftmax', 'x', x));
+  return call(logSoftmaxDef, [x], { axis: checkAxis('logSoftmax', 'axis', axis, x.rank) });
 }

@@ -10,7 +10,8 @@ import { callKeeping, defineOp, runUnrecorded } from './def.js';
 import { add, mul, rsqrt, square, sub } from './elementwise.js';
 import { reshape } from './movement.js';
 import { mean, sum } from './reduce.js';
-import { checkFloat } from './util.js';
+import { checkOptions, describeValue } from '../validate.js';
+import { checkFloat, checkTensor } from './util.js';
 
 /** Every axis but the channel axis 1. */
 const statAxes = (x: Tensor): number[] => x.shape.map((_, i) => i).filter((i) => i !== 1);
@@ -69,10 +70,12 @@ export type BatchNormOutput = {
  * flow to x, weight and bias (through μ and σ² too), to any order.
  * @example const { y, mean, variance } = batchNorm(x, weight, bias, { eps: 1e-5 });
  */
-export function batchNorm(x: Tensor, weight: Tensor, bias: Tensor, opts: BatchNormOptions = {}): BatchNormOutput {
+export function batchNorm(x: Tensor, weight: Tensor, bias: Tensor, opts?: BatchNormOptions): BatchNormOutput {
   const op = 'batchNorm';
-  const eps = opts.eps ?? 1e-5;
-  checkFloat(op, 'x', x);
+  const eps = checkOptions(op, 'opts', opts).eps ?? 1e-5;
+  checkFloat(op, 'x', checkTensor(op, 'x', x));
+  checkTensor(op, 'weight', weight);
+  checkTensor(op, 'bias', bias);
   if (x.rank < 2) throw new ShapeError(op, 'x', `has shape ${fmt(x.shape)}; expected [N, C, ...]`);
   const c = x.shape[1]!;
   if (x.size === 0)
@@ -90,7 +93,8 @@ export function batchNorm(x: Tensor, weight: Tensor, bias: Tensor, opts: BatchNo
     }
     if (t.dtype !== x.dtype) throw new ShapeError(op, name, `has dtype ${t.dtype} but x has ${x.dtype}`);
   }
-  if (!(eps >= 0 && Number.isFinite(eps))) throw new ShapeError(op, 'eps', `${eps} must be a finite number ≥ 0`);
+  if (!(typeof eps === 'number' && eps >= 0 && Number.isFinite(eps)))
+    throw new ShapeError(op, 'eps', `must be a finite number ≥ 0; got ${describeValue(eps)}`);
   const { out, residuals } = callKeeping(batchNormDef, [x, weight, bias], { eps });
   return { y: out, mean: residuals[0]!, variance: residuals[1]! };
 }
