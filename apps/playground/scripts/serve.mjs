@@ -17,8 +17,11 @@ const TYPES = {
   '.gz': 'application/octet-stream',
 };
 
-/** Starts the server on `port` (0: a free one); resolves to its URL and a `close` function. */
-export function serve(root, port = 0) {
+/**
+ * Starts the server on `port` (0: a free one); resolves to its URL and a `close` function. `isolate: false`
+ * leaves out COOP/COEP (the tests use it to check the page's fallback to one thread).
+ */
+export function serve(root, port = 0, { isolate = true } = {}) {
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
@@ -28,8 +31,10 @@ export function serve(root, port = 0) {
     } catch {
       ok = false;
     }
-    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-    res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+    if (isolate) {
+      res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+      res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+    }
     if (!ok) {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`not found: ${path}`);
       return;

@@ -18,7 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain-JS script without type declarations
 import { serve } from '../scripts/serve.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Chromium; `TAPENET_CHROMIUM` points elsewhere (e.g. a missing path, to see the skip). */
+const CHROMIUM = process.env.TAPENET_CHROMIUM ?? '/usr/bin/chromium';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 const results = join(root, 'test-results');
@@ -144,6 +145,28 @@ describe.skipIf(missing !== null)(title, () => {
     await page.click('#dream');
     await expect.poll(() => page.locator('#dream-out canvas').count()).toBe(2);
     expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('without cross-origin isolation, shows why wasm threads are unavailable and falls back to one thread', async () => {
+    const plain = await serve(dist, 0, { isolate: false });
+    const p = await context.newPage();
+    const pageErrors: string[] = [];
+    p.on('pageerror', (e) => pageErrors.push(e.message));
+    try {
+      await p.goto(plain.url);
+      await p.evaluate(() => window.playground.ready);
+      expect(await p.evaluate(() => window.playground.backend().choice)).toBe('wasm-1');
+      expect(await p.locator('#backend option[value="wasm-threads"]').textContent()).toContain('(unavailable)');
+      const switched = await p.evaluate(() =>
+        (window.playground as unknown as { useBackend(c: string): { choice: string } }).useBackend('wasm-threads'),
+      );
+      expect(switched.choice).toBe('wasm-1');
+      expect(await p.textContent('#banner')).toContain('Cross-Origin-Embedder-Policy: require-corp');
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await p.close();
+      await plain.close();
+    }
   }, 120_000);
 
   it('measures the LeNet-5 step (batch 64) in the page and saves a screenshot', async () => {
