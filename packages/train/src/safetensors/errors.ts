@@ -16,6 +16,7 @@ export type SafetensorsError = At &
     | { readonly kind: 'bad-utf8' }
     | { readonly kind: 'header-start' /** the first header byte, or -1 for an empty header */; readonly byte: number }
     | { readonly kind: 'bad-json'; readonly message: string; readonly position: number }
+    | { readonly kind: 'header-limit'; readonly message: string }
     | { readonly kind: 'duplicate-key'; readonly key: string; readonly path: string }
     | { readonly kind: 'bad-metadata'; readonly key: string | null; readonly message: string }
     | { readonly kind: 'bad-entry'; readonly tensor: string; readonly message: string }
@@ -67,6 +68,15 @@ export type SafetensorsErrorKind = SafetensorsError['kind'];
 
 const shapeText = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
 
+/** Longest name or quoted text an error message repeats from a file: a hostile header can hold megabytes. */
+const MAX_QUOTED = 200;
+
+/** `JSON.stringify(text)`, cut to {@link MAX_QUOTED} characters with the full length said. */
+const quote = (text: string): string =>
+  text.length <= MAX_QUOTED
+    ? JSON.stringify(text)
+    : `${JSON.stringify(text.slice(0, MAX_QUOTED))}… (${text.length} characters)`;
+
 /** A one-line, human-readable description of `e`, naming the file, the tensor and the numbers. */
 export function formatSafetensorsError(e: SafetensorsError): string {
   const at = `${e.file}: `;
@@ -87,29 +97,31 @@ export function formatSafetensorsError(e: SafetensorsError): string {
         : `${at}header starts with byte 0x${e.byte.toString(16).padStart(2, '0')}, not '{'`;
     case 'bad-json':
       return `${at}header is not valid JSON at character ${e.position}: ${e.message}`;
+    case 'header-limit':
+      return `${at}header refused: ${e.message}`;
     case 'duplicate-key':
-      return `${at}duplicate key ${JSON.stringify(e.key)} in ${e.path}`;
+      return `${at}duplicate key ${quote(e.key)} in ${e.path.length <= MAX_QUOTED ? e.path : `${e.path.slice(0, MAX_QUOTED)}…`}`;
     case 'bad-metadata':
-      return `${at}__metadata__${e.key === null ? '' : `[${JSON.stringify(e.key)}]`}: ${e.message}`;
+      return `${at}__metadata__${e.key === null ? '' : `[${quote(e.key)}]`}: ${e.message}`;
     case 'bad-entry':
     case 'bad-shape':
     case 'bad-name':
-      return `${at}tensor ${JSON.stringify(e.tensor)}: ${e.message}`;
+      return `${at}tensor ${quote(e.tensor)}: ${e.message}`;
     case 'unknown-dtype':
-      return `${at}tensor ${JSON.stringify(e.tensor)}: unknown dtype ${JSON.stringify(e.dtype)}`;
+      return `${at}tensor ${quote(e.tensor)}: unknown dtype ${quote(e.dtype)}`;
     case 'overflow':
-      return `${at}tensor ${JSON.stringify(e.tensor)}: size of ${e.dtype} ${shapeText(e.shape)} overflows`;
+      return `${at}tensor ${quote(e.tensor)}: size of ${e.dtype} ${shapeText(e.shape)} overflows`;
     case 'misaligned':
-      return `${at}tensor ${JSON.stringify(e.tensor)}: ${e.elements} elements of ${e.dtype} take ${e.bits} bits, not whole bytes`;
+      return `${at}tensor ${quote(e.tensor)}: ${e.elements} elements of ${e.dtype} take ${e.bits} bits, not whole bytes`;
     case 'size-mismatch':
-      return `${at}tensor ${JSON.stringify(e.tensor)}: ${e.dtype} ${shapeText(e.shape)} needs ${e.expectedBytes} bytes but has ${e.actualBytes}`;
+      return `${at}tensor ${quote(e.tensor)}: ${e.dtype} ${shapeText(e.shape)} needs ${e.expectedBytes} bytes but has ${e.actualBytes}`;
     case 'bad-offsets':
-      return `${at}tensor ${JSON.stringify(e.tensor)}: data_offsets [${e.begin}, ${e.end}] ${e.message} (buffer is ${e.bufferLength} bytes)`;
+      return `${at}tensor ${quote(e.tensor)}: data_offsets [${e.begin}, ${e.end}] ${e.message} (buffer is ${e.bufferLength} bytes)`;
     case 'overlap':
-      return `${at}tensor ${JSON.stringify(e.tensor)} starts at ${e.begin}, inside ${JSON.stringify(e.other)} which ends at ${e.otherEnd}`;
+      return `${at}tensor ${quote(e.tensor)} starts at ${e.begin}, inside ${quote(e.other)} which ends at ${e.otherEnd}`;
     case 'hole': {
-      const after = e.after === null ? 'the start of the buffer' : JSON.stringify(e.after);
-      const before = e.before === null ? 'the end of the buffer' : JSON.stringify(e.before);
+      const after = e.after === null ? 'the start of the buffer' : quote(e.after);
+      const before = e.before === null ? 'the end of the buffer' : quote(e.before);
       return `${at}bytes [${e.begin}, ${e.end}) between ${after} and ${before} belong to no tensor`;
     }
   }

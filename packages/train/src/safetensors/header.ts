@@ -27,11 +27,21 @@ export const METADATA_KEY = '__metadata__';
 
 const ENTRY_KEYS: readonly string[] = ['dtype', 'shape', 'data_offsets'];
 
+/**
+ * The largest dimension accepted: 2³², the most bytes a Node.js buffer (and so this reader) can hold, so
+ * no tensor this reader can load has a larger one; only empty tensors could, and they need none.
+ */
+export const MAX_DIMENSION = 2 ** 32;
+
 /** A plain non-negative integer literal: no sign, fraction, exponent or leading zero. */
 const isIndex = (j: Json | undefined): j is Extract<Json, { t: 'num' }> =>
   j?.t === 'num' && /^(?:0|[1-9][0-9]*)$/.test(j.raw) && Number.isSafeInteger(j.v);
 
-const describe = (j: Json): string => (j.t === 'num' ? j.raw : j.t === 'str' ? JSON.stringify(j.v) : `a ${j.t}`);
+/** A JSON value as an error message shows it, cut short: a hostile header can hold megabytes in one value. */
+const describe = (j: Json): string => {
+  const text = j.t === 'num' ? j.raw : j.t === 'str' ? JSON.stringify(j.v) : `a ${j.t}`;
+  return text.length <= 100 ? text : `${text.slice(0, 100)}… (${text.length} characters)`;
+};
 
 function readMetadata(value: Json, file: string): E.Either<SafetensorsError, Record<string, string>> {
   if (value.t !== 'obj') return E.left({ kind: 'bad-metadata', file, key: null, message: 'is not an object' });
@@ -72,6 +82,10 @@ function readEntry(
   for (const [axis, d] of shape.items.entries()) {
     if (!isIndex(d)) {
       const message = `shape[${axis}] is ${describe(d)}, not a non-negative safe integer`;
+      return E.left({ kind: 'bad-shape', file, tensor: name, message });
+    }
+    if (d.v > MAX_DIMENSION) {
+      const message = `shape[${axis}] is ${d.v}, above the limit of ${MAX_DIMENSION} (2^32)`;
       return E.left({ kind: 'bad-shape', file, tensor: name, message });
     }
     dims.push(d.v);

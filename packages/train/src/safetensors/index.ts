@@ -19,9 +19,11 @@ export {
   tempPathFor,
   writeSafetensorsFile,
 } from './file.js';
-export { METADATA_KEY } from './header.js';
+export { MAX_DIMENSION, METADATA_KEY } from './header.js';
 export {
   MAX_HEADER_LENGTH,
+  MAX_RANK,
+  MAX_TENSORS,
   type ParsedSafetensors,
   parseSafetensors,
   parseSafetensorsOrThrow,

@@ -17,7 +17,22 @@ export type Json =
 /** Why parsing failed: a syntax error at a character position, or a key seen twice in one object. */
 export type JsonFailure =
   | { readonly kind: 'syntax'; readonly message: string; readonly position: number }
-  | { readonly kind: 'duplicate-key'; readonly key: string; readonly path: string };
+  | { readonly kind: 'duplicate-key'; readonly key: string; readonly path: string }
+  | { readonly kind: 'limit'; readonly message: string; readonly path: string };
+
+/**
+ * Size limits, checked while parsing so that an oversized document is refused after reading no more than
+ * the limit's worth of it (a header of a million entries or a shape of ten million dimensions is refused
+ * in milliseconds, before it is built).
+ */
+export type JsonLimits = {
+  /** Most members of any one object. */
+  readonly maxMembers: number;
+  /** Most items of any one array. */
+  readonly maxItems: number;
+};
+
+const NO_LIMITS: JsonLimits = { maxMembers: Number.POSITIVE_INFINITY, maxItems: Number.POSITIVE_INFINITY };
 
 /** The outcome of {@link parseJson}. */
 export type JsonResult =
@@ -51,7 +66,7 @@ const isLowSurrogate = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
  * Parses `text` as one JSON value surrounded by optional whitespace. Linear in the text length; never
  * throws; nesting beyond {@link MAX_JSON_DEPTH} and unpaired surrogate escapes are syntax errors.
  */
-export function parseJson(text: string): JsonResult {
+export function parseJson(text: string, limits: JsonLimits = NO_LIMITS): JsonResult {
   const numberPattern = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
   let i = 0;
   // Keys and indices from the root to the value being parsed; turned into text only for an error.
@@ -147,6 +162,9 @@ export function parseJson(text: string): JsonResult {
       return { t: 'arr', items };
     }
     for (;;) {
+      if (items.length >= limits.maxItems) {
+        throw new Fail({ kind: 'limit', message: `an array longer than ${limits.maxItems} items`, path: pathText() });
+      }
       path.push(items.length);
       items.push(parseValue(depth));
       path.pop();
@@ -166,6 +184,13 @@ export function parseJson(text: string): JsonResult {
       return { t: 'obj', members };
     }
     for (;;) {
+      if (members.size >= limits.maxMembers) {
+        throw new Fail({
+          kind: 'limit',
+          message: `an object of more than ${limits.maxMembers} members`,
+          path: pathText(),
+        });
+      }
       skipSpace();
       const key = parseString();
       if (members.has(key)) throw new Fail({ kind: 'duplicate-key', key, path: pathText() });
