@@ -1,6 +1,7 @@
 /** @file The run folder's non-checkpoint artefacts: metrics.json and the PNG pictures. */
-import { writeFile, rename } from 'node:fs/promises';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { Tensor } from '@tapenet/autodiff';
 import type { EpochRecord, EvaluateResult } from '@tapenet/train';
 import { renderConfusionMatrix, renderCurves, renderFilters, writePngAtomic } from '@tapenet/vis';
@@ -16,11 +17,19 @@ export const RUN_FILES = {
   filters: 'filters.png',
 } as const;
 
-/** Writes `value` as pretty JSON to `path` atomically (temporary file + rename). */
+/**
+ * Writes `value` as pretty JSON to `path` atomically: `.<name>.<pid>.<random>.tmp` beside it (the repo's
+ * temporary-file pattern, which a later run removes if this process dies first), then rename.
+ */
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`);
-  await rename(tmp, path);
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`, { flag: 'wx' });
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
 }
 
 /** Loss and accuracy curves (train and validation per epoch). */

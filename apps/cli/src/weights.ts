@@ -2,18 +2,11 @@
  * @file `--weights FILE` and `--init-from FILE`: a zoo model's params and state from a safetensors state
  * dict, one PyTorch wrote (torchvision's keys) or a tapenet checkpoint, through `loadStateDict`.
  */
-import { stat } from 'node:fs/promises';
 import type { Key } from '@tapenet/autodiff';
 import type { Layer } from '@tapenet/layers';
 import { formatDifference, type LoadedStateDict, loadStateDictOrThrow } from '@tapenet/train';
 import { UsageError } from './command.js';
-
-/** Throws a UsageError naming the option unless `file` is a regular file. */
-async function checkFile(option: string, file: string): Promise<void> {
-  const info = await stat(file).catch(() => undefined);
-  if (info === undefined) throw new UsageError(`${option}: '${file}' does not exist`);
-  if (!info.isFile()) throw new UsageError(`${option}: '${file}' is not a file`);
-}
+import { requireRegularFile } from './files.js';
 
 /**
  * The model's params and state with every tensor loaded from `file` (strict: the file must hold exactly
@@ -26,7 +19,7 @@ export async function loadWeights(
   inShape: readonly number[],
   initKey: Key,
 ): Promise<LoadedStateDict<unknown, unknown>> {
-  await checkFile(option, file);
+  await requireRegularFile(option, file);
   return loadStateDictOrThrow(file, model.init(initKey, inShape));
 }
 
@@ -40,7 +33,7 @@ export async function initFrom(
   inShape: readonly number[],
   initKey: Key,
 ): Promise<{ loaded: LoadedStateDict<unknown, unknown>; report: string }> {
-  await checkFile('--init-from', file);
+  await requireRegularFile('--init-from', file);
   const loaded = await loadStateDictOrThrow(file, model.init(initKey, inShape), { strict: false });
   if (loaded.loaded.length === 0) {
     throw new UsageError(`--init-from: no tensor of '${file}' matches the model by name and shape`);

@@ -2,8 +2,6 @@
  * @file `tapenet eval <run-or-checkpoint>`: evaluate a saved model on a dataset split; or
  * `tapenet eval <model> --weights FILE`: a zoo model with weights from any safetensors state dict.
  */
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { key } from '@tapenet/autodiff';
 import { take } from '@tapenet/datasets';
 import { evaluate, isJsonObject, readCheckpointOrThrow, restoreCheckpointOrThrow } from '@tapenet/train';
@@ -11,9 +9,9 @@ import { choice, int, parse, positionals, str } from '../args.js';
 import { BACKENDS, useBackend } from '../backend.js';
 import { type Command, EXIT, guarded, type Io, UsageError } from '../command.js';
 import { DATASETS, loadSplit } from '../data.js';
+import { runCheckpoint } from '../files.js';
 import { percent } from '../format.js';
 import { buildModel } from '../models.js';
-import { RUN_FILES } from '../run-folder.js';
 import { loadWeights } from '../weights.js';
 
 const usage = `Usage: tapenet eval <run-folder | checkpoint.safetensors> [options]
@@ -45,12 +43,6 @@ const OPTIONS = {
   weights: { type: 'string' },
 } as const;
 
-async function resolveCheckpoint(target: string): Promise<string> {
-  const info = await stat(target).catch(() => undefined);
-  if (info === undefined) throw new UsageError(`'${target}' is neither a run folder nor a checkpoint file`);
-  return info.isDirectory() ? join(target, RUN_FILES.best) : target;
-}
-
 async function run(argv: string[], io: Io): Promise<number> {
   const p = parse(argv, OPTIONS);
   if (p.values.help === true) {
@@ -80,7 +72,7 @@ async function run(argv: string[], io: Io): Promise<number> {
       );
       return EXIT.ok;
     }
-    const file = await resolveCheckpoint(target);
+    const file = await runCheckpoint('<run-or-checkpoint>', target);
     const stored = await readCheckpointOrThrow(file);
     const extra = stored.meta.extra;
     const settings = isJsonObject(extra) && isJsonObject(extra.settings) ? extra.settings : {};

@@ -3,7 +3,6 @@
  * a run's checkpoint) as an ONNX file for ONNX Runtime and other engines, through @tapenet/onnx.
  */
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { key } from '@tapenet/autodiff';
 import { saveOnnx } from '@tapenet/onnx';
 import { isJsonObject, readCheckpointOrThrow, restoreCheckpointOrThrow } from '@tapenet/train';
@@ -12,8 +11,8 @@ import { choice, int, parse, parseShape, positionals, str } from '../args.js';
 import { BACKENDS, useBackend } from '../backend.js';
 import { type Command, EXIT, guarded, type Io, UsageError } from '../command.js';
 import { DATASET_SHAPES, DATASETS, type DatasetName } from '../data.js';
+import { runCheckpoint } from '../files.js';
 import { buildModel } from '../models.js';
-import { RUN_FILES } from '../run-folder.js';
 import { loadWeights } from '../weights.js';
 
 const usage = `Usage: tapenet export <model> --onnx FILE [--weights FILE] [options]
@@ -55,8 +54,7 @@ type Exportable = {
 
 /** A run folder or checkpoint file: the model, classes and weights it records. */
 async function fromCheckpoint(target: string, input: string | undefined): Promise<Exportable> {
-  const isDir = (await stat(target)).isDirectory();
-  const file = isDir ? join(target, RUN_FILES.best) : target;
+  const file = await runCheckpoint('<run-folder | checkpoint>', target);
   const stored = await readCheckpointOrThrow(file);
   const { name, config } = stored.meta.model;
   const extra = stored.meta.extra;

@@ -1,16 +1,27 @@
 /** @file `tapenet train <model> --dataset <name>`: train a zoo model, keep the best checkpoint, test it, draw it. */
-import { mkdir } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { foldIn, key } from '@tapenet/autodiff';
 import { take } from '@tapenet/datasets';
 import { constantSchedule, cosineDecaySchedule, oneCycleSchedule, type Schedule } from '@tapenet/optim';
-import { type EpochRecord, evaluate, fit, type JsonValue, loadCheckpointOrThrow, tapenetVersion } from '@tapenet/train';
+import {
+  type EpochRecord,
+  evaluate,
+  type FitResult,
+  fit,
+  type JsonValue,
+  loadCheckpointOrThrow,
+  tapenetVersion,
+} from '@tapenet/train';
 import { parse, positionals } from '../args.js';
 import { useBackend } from '../backend.js';
 import { type Command, EXIT, guarded, type Io, UsageError } from '../command.js';
 import { loadSplit, trainValidation } from '../data.js';
 import { buildModel, firstConvWeight } from '../models.js';
 import { ProgressBar } from '../progress.js';
+import { claimRunFolder } from '../run-claim.js';
+import { requireRegularFile } from '../files.js';
+import { checkResumeSettings, readResumable } from '../resume.js';
 import { RUN_FILES, writeConfusion, writeCurves, writeFilters, writeJsonAtomic } from '../run-folder.js';
 import { initFrom } from '../weights.js';
 import {
@@ -89,6 +100,27 @@ function scheduleFor(s: TrainSettings): (plan: { totalSteps: number }) => Schedu
   }
 }
 
+/**
+ * The parameters the test evaluates: the folder's best checkpoint; or, when it has none (a run resumed from
+ * a checkpoint copied without its best.safetensors), the final ones, with a note saying so.
+ */
+async function testedParams<P, S, O>(
+  out: string,
+  model: ReturnType<typeof buildModel>,
+  shape: readonly number[],
+  result: FitResult<P, S, O>,
+): Promise<{ params: unknown; state: unknown; epoch: number; what: string; note?: string }> {
+  const file = join(out, RUN_FILES.best);
+  if ((await stat(file).catch(() => undefined)) === undefined) {
+    const epoch = result.progress.epoch;
+    const note = `no ${RUN_FILES.best} in ${out}: tested the final parameters (epoch ${epoch}) instead`;
+    return { params: result.params, state: result.state, epoch, what: 'the final parameters', note };
+  }
+  const init = model.init(key(0), shape);
+  const best = await loadCheckpointOrThrow(file, { params: init.params, state: init.state });
+  return { params: best.params, state: best.state, epoch: best.meta.epoch, what: 'the best checkpoint' };
+}
+
 async function train(argv: string[], io: Io): Promise<number> {
   const p = parse(argv, OPTIONS);
   if (p.values.help === true) {
@@ -105,6 +137,25 @@ async function train(argv: string[], io: Io): Promise<number> {
     (typeof p.values.out === 'string' ? p.values.out : undefined) ??
     (resume !== undefined ? dirname(resume) : join('runs', `${s.model}-${s.dataset}-${stamp(new Date())}`));
   const started = performance.now();
+  // Everything that can be refused is checked before the data loads and before anything is written.
+  if (s.initFrom !== null) await requireRegularFile('--init-from', s.initFrom);
+  if (resume !== undefined) checkResumeSettings(await readResumable(resume), s);
+  const lock = await claimRunFolder(out, resume, (line) => io.stdout.write(`${line}\n`));
+  try {
+    return await trainIn(out, resume, s, started, io);
+  } finally {
+    await lock.release();
+  }
+}
+
+/** The run itself, in the claimed folder `out`. */
+async function trainIn(
+  out: string,
+  resume: string | undefined,
+  s: TrainSettings,
+  started: number,
+  io: Io,
+): Promise<number> {
   const backend = useBackend(s.backend, s.threads ?? undefined);
   try {
     const full = await loadSplit(s.dataset, 'train', s.dataDir ?? undefined);
@@ -113,7 +164,6 @@ async function train(argv: string[], io: Io): Promise<number> {
     const test = s.testSize === null ? testFull : take(testFull, Math.min(s.testSize, testFull.count));
     const classNames = full.classNames;
     const model = buildModel(s.model, full.shape, classNames.length);
-    await mkdir(out, { recursive: true });
     io.stdout.write(
       `tapenet train ${s.model} on ${s.dataset}: ${trainSet.count} train / ${validation?.count ?? 0} validation / ${test.count} test; ` +
         `${s.optimizer} lr ${s.lr} (${s.schedule}), batch ${s.batchSize}, ${s.epochs} epochs, augment ${s.augment}; ` +
@@ -178,8 +228,8 @@ async function train(argv: string[], io: Io): Promise<number> {
       );
       return EXIT.interrupted;
     }
-    const init = model.init(key(0), full.shape);
-    const best = await loadCheckpointOrThrow(join(out, RUN_FILES.best), { params: init.params, state: init.state });
+    const best = await testedParams(out, model, full.shape, result);
+    if (best.note !== undefined) io.stdout.write(`${best.note}\n`);
     const tested = await evaluate({ model, params: best.params, state: best.state, data: test, confusion: true });
     await writeConfusion(out, tested, classNames);
     const filters = await writeFilters(out, firstConvWeight(model, best.params, full.shape[0], full.shape));
@@ -191,8 +241,8 @@ async function train(argv: string[], io: Io): Promise<number> {
     );
     io.stdout.write(
       `test accuracy ${percent(tested.accuracy)} (loss ${tested.loss.toFixed(4)}, ${tested.count} images) ` +
-        `with the best checkpoint (epoch ${best.meta.epoch}); ${wallSeconds.toFixed(1)} s in all; ` +
-        `wrote ${out}/{${[RUN_FILES.best, RUN_FILES.last, RUN_FILES.metrics, RUN_FILES.loss, RUN_FILES.accuracy, RUN_FILES.confusion, ...(filters ? [RUN_FILES.filters] : [])].join(',')}}\n`,
+        `with ${best.what} (epoch ${best.epoch}); ${wallSeconds.toFixed(1)} s in all; ` +
+        `wrote ${out}/{${[...(best.note === undefined ? [RUN_FILES.best] : []), RUN_FILES.last, RUN_FILES.metrics, RUN_FILES.loss, RUN_FILES.accuracy, RUN_FILES.confusion, ...(filters ? [RUN_FILES.filters] : [])].join(',')}}\n`,
     );
     return EXIT.ok;
   } finally {

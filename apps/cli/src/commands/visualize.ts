@@ -5,7 +5,7 @@
  * @tapenet/layers. With `--model NAME --weights FILE` the model is a zoo model with weights from a
  * safetensors state dict (a PyTorch one, say), and the pictures go to `--out`.
  */
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { key, sub, div, type Tensor, tensor, treePaths } from '@tapenet/autodiff';
 import { type Dataset, materialize } from '@tapenet/datasets';
@@ -33,6 +33,7 @@ import { BACKENDS, useBackend } from '../backend.js';
 import { type Command, EXIT, guarded, type Io, UsageError } from '../command.js';
 import { DATASETS, type DatasetName, loadSplit } from '../data.js';
 import { buildModel, firstConvWeight } from '../models.js';
+import { makeOutputDir, requireRegularFile, runCheckpoint } from '../files.js';
 import { RUN_FILES } from '../run-folder.js';
 import { loadWeights } from '../weights.js';
 
@@ -113,10 +114,7 @@ type Loaded = {
 };
 
 async function loadRun(run: string, p: Parsed): Promise<Loaded> {
-  const file = join(run, RUN_FILES.best);
-  if ((await stat(file).catch(() => undefined)) === undefined) {
-    throw new UsageError(`--run: '${run}' has no ${RUN_FILES.best}; is it a run folder written by 'tapenet train'?`);
-  }
+  const file = await runCheckpoint('--run', run);
   const stored = await readCheckpointOrThrow(file);
   const extra = stored.meta.extra;
   const settings = isJsonObject(extra) && isJsonObject(extra.settings) ? extra.settings : {};
@@ -153,6 +151,15 @@ async function loadZooWeights(p: Parsed, name: string, weights: string): Promise
   return { name, model, params, state, shape: data.shape, normalization: data.normalization, data };
 }
 
+/** The bytes of `--image FILE`, a regular file (checked first: a FIFO would block the read). */
+async function readImage(file: string): Promise<Uint8Array> {
+  await requireRegularFile('--image', file);
+  const bytes = await readFile(file).catch((e: Error) => {
+    throw new UsageError(`--image: cannot read '${file}' (${e.message})`);
+  });
+  return new Uint8Array(bytes);
+}
+
 /** The input image `[1, C, H, W]`, normalised like the model's inputs: `--image FILE` or test image `--index`. */
 async function inputImage(p: Parsed, loaded: Loaded): Promise<Tensor> {
   const file = str(p, 'image');
@@ -163,11 +170,9 @@ async function inputImage(p: Parsed, loaded: Loaded): Promise<Tensor> {
     if (index >= data.count) throw new UsageError(`--index must be below ${data.count}, got ${index}`);
     return materialize(data, [index]).x;
   }
-  const bytes = await readFile(file).catch((e: Error) => {
-    throw new UsageError(`--image: cannot read '${file}' (${e.message})`);
-  });
+  const bytes = await readImage(file);
   const [c] = loaded.shape as [number, number, number];
-  const x = pngToTensor(new Uint8Array(bytes), { grey: c === 1 });
+  const x = pngToTensor(bytes, { grey: c === 1 });
   const { mean, std } = loaded.normalization;
   const shape = [1, x.shape[1]!, 1, 1];
   return div(sub(x, tensor(mean.slice(0, x.shape[1]), { shape })), tensor(std.slice(0, x.shape[1]), { shape }));
@@ -222,10 +227,8 @@ async function draw(sub: Sub, p: Parsed, load: () => Promise<Loaded>, out: strin
     let image: Tensor;
     if (str(p, 'image') !== undefined) {
       const file = str(p, 'image')!;
-      const bytes = await readFile(file).catch((e: Error) => {
-        throw new UsageError(`--image: cannot read '${file}' (${e.message})`);
-      });
-      image = pngToTensor(new Uint8Array(bytes));
+      const bytes = await readImage(file);
+      image = pngToTensor(bytes);
     } else {
       image = await inputImage(p, await load());
     }
@@ -336,7 +339,7 @@ async function run(argv: string[], io: Io): Promise<number> {
     if (dir !== undefined && (await stat(dir).catch(() => undefined))?.isDirectory() !== true)
       throw new UsageError(`--run: '${dir}' is not a folder`);
     const out = dir !== undefined ? join(dir, 'vis') : (str(p, 'out') ?? `${name}-vis`);
-    await mkdir(out, { recursive: true });
+    await makeOutputDir(dir !== undefined ? '--run' : '--out', out);
     const load = dir !== undefined ? () => loadRun(dir, p) : () => loadZooWeights(p, name as string, weights as string);
     const path = await draw(sub as Sub, p, load, out);
     io.stdout.write(`wrote ${path}\n`);
