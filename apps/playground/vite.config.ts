@@ -57,7 +57,8 @@ const STUB = '\0tapenet-node-stub:';
  * `node:zlib`, pngjs), which the page never calls. A browser has none of these modules, and a named import
  * of one (`import { promisify } from 'node:util'`) fails the build and the dev server alike. Each is
  * replaced by a stub with the same export names, every one a function that throws saying which Node API
- * was called, so a mistaken call fails loudly instead of the page failing to load.
+ * was called (`promisify` returns such a function), so a mistaken call fails loudly instead of the page
+ * failing to load.
  */
 function nodeStubs(): Plugin {
   const builtins = new Set(builtinModules);
@@ -73,7 +74,12 @@ function nodeStubs(): Plugin {
       const name = id.slice(STUB.length);
       const real: Record<string, unknown> = name === 'pngjs' ? { PNG: null } : await import(name);
       const names = Object.keys(real).filter((k) => k !== 'default' && /^[A-Za-z_$][\w$]*$/.test(k));
-      const lines = names.map((k) => `export const ${k} = fail(${JSON.stringify(`${name}.${k}`)});`);
+      // `promisify(gunzip)` runs when @tapenet/datasets loads: it gets a function that fails when called.
+      const lines = names.map((k) =>
+        k === 'promisify'
+          ? `export const promisify = (f) => fail(${JSON.stringify(`${name}.promisify`)} + '(' + (f && f.name) + ')');`
+          : `export const ${k} = fail(${JSON.stringify(`${name}.${k}`)});`,
+      );
       return [
         `function fail(what) { return function () { throw new Error(what + ' is Node-only and cannot run in a browser'); }; }`,
         ...lines,
