@@ -1,7 +1,7 @@
 /**
  * @file The `tapenet` executable end to end, as a real process on real files: a short LeNet-5 run on an
  * MNIST subset writes every artefact; `eval` agrees with it; Ctrl-C leaves a valid last checkpoint that
- * `--resume` continues.
+ * `--resume` continues; two processes on one run folder: one is refused; SIGTERM releases the folder's lock.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -89,5 +89,32 @@ describe('tapenet train (real process)', () => {
     const resumed = await tapenet([...args, '--resume', join(out, 'last.safetensors')]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toMatch(/epoch 2\/2 .*\ntest accuracy/);
+  });
+
+  it('two processes given the same --out: one trains, the other is refused naming the holder', async () => {
+    const out = tempDir('twice');
+    const args = ['train', 'lenet5', ...small, '--train-size', '64', '--epochs', '1', '--backend', 'reference'];
+    const [a, b] = await Promise.all([tapenet([...args, '--out', out]), tapenet([...args, '--out', out])]);
+    expect([a.code, b.code].sort()).toEqual([0, 2]);
+    const [won, refused] = a.code === 0 ? [a, b] : [b, a];
+    expect(refused.stderr).toMatch(/--out: '.*' is in use by another tapenet run \(pid \d+ on /);
+    expect(refused.stdout).toBe('');
+    expect(won.stdout).toMatch(/test accuracy/);
+    expect(existsSync(join(out, '.tapenet.lock'))).toBe(false);
+  });
+
+  it('SIGTERM ends a run at once and still releases the run folder lock', async () => {
+    const out = tempDir('sigterm');
+    let sent = false;
+    const args = ['train', 'lenet5', ...small, '--train-size', '6400', '--epochs', '1', '--out', out];
+    const r = await tapenet(args, (text, child) => {
+      if (!sent && /epoch 1\/1 \[#/.test(text)) {
+        sent = true;
+        expect(existsSync(join(out, '.tapenet.lock'))).toBe(true);
+        child.kill('SIGTERM');
+      }
+    });
+    expect(r.code).toBe(143);
+    expect(existsSync(join(out, '.tapenet.lock'))).toBe(false);
   });
 });
