@@ -54,12 +54,15 @@ Options:
   --seed N             root seed: initialisation, data order, dropout (default 0)
   --backend NAME       wasm (default), reference, gpujs
   --threads N          wasm worker threads including the main one (default: all cores)
-  --out DIR            run folder (default runs/<model>-<dataset>-<timestamp>)
+  --out DIR            run folder (default runs/<model>-<dataset>-<timestamp>); one run per folder: it is
+                       locked while the run lasts, and a folder holding another run is refused
   --val-size N         validation examples held out of the training split (default 5000; 0: none)
   --train-size N       train on the first N remaining training examples only
   --test-size N        test on the first N test examples only
   --patience N         stop when validation accuracy has not improved for N epochs
-  --resume FILE        continue a run from its last.safetensors (same options and seed)
+  --resume FILE        continue a run from its last.safetensors; the options must match the recorded
+                       ones, except --backend, --threads, --data-dir, --test-size, --patience (and
+                       --epochs with --schedule constant)
   --init-from FILE     fine-tune: start from the weights of a safetensors state dict (PyTorch's, with
                        torchvision's keys, or a tapenet checkpoint); tensors whose key or shape the model
                        does not share (a new head) keep their initialisation, and the run says which
