@@ -11,7 +11,7 @@ import { tinyConv } from '../../test/fixtures.js';
 import { fromTypedArray, writeSafetensorsFile } from '../safetensors/index.js';
 import { type CheckpointError, formatCheckpointError } from './errors.js';
 import { loadCheckpoint, loadCheckpointOrThrow, saveCheckpoint } from './io.js';
-import { encodeMetadata } from './metadata.js';
+import { CHECKPOINT_FORMAT_1, checksum } from './metadata.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tapenet-ckpt-'));
 const model = tinyConv();
@@ -98,7 +98,7 @@ describe('checkpoint round trip', () => {
     await expect(loadCheckpointOrThrow(path, { params, state })).resolves.toBeDefined();
   });
 
-  it('loads files of the earlier layout: optimizer tensors in the model file, int32 as I32', async () => {
+  it('loads files of format 1: optimizer tensors in the model file, int32 as I32, digest over data and JSON', async () => {
     const entries = [
       ...[...treePaths(params), ...treePaths(state)].map(([p, t]) =>
         fromTypedArray(p, (t as Tensor).shape, (t as Tensor).data()),
@@ -109,7 +109,13 @@ describe('checkpoint round trip', () => {
     ];
     const stored = { ...meta, version: '0.1.0', optimizerLeaves: { '1.count': 0, '2.count': 0 } };
     const path = join(dir, 'legacy.safetensors');
-    await writeSafetensorsFile(path, entries, encodeMetadata(entries, stored));
+    const json = JSON.stringify(stored);
+    const sorted = [...entries].sort((a, b) => (a.name < b.name ? -1 : 1));
+    await writeSafetensorsFile(path, entries, {
+      format: CHECKPOINT_FORMAT_1,
+      tapenet: json,
+      sha256: checksum(sorted, json),
+    });
     const loaded = await loadCheckpointOrThrow(path, { params, state, optState });
     sameBits(params, loaded.params);
     sameBits(state, loaded.state);
@@ -156,8 +162,46 @@ describe('refusals', () => {
     const e = await errorOf(path, { params, state });
     expect(e.kind).toBe('checksum');
     expect(formatCheckpointError(e)).toMatch(
-      /checksum mismatch: the metadata records SHA-256 [0-9a-f]{64} but the tensor data hashes to [0-9a-f]{64}/,
+      /checksum mismatch: the metadata records SHA-256 [0-9a-f]{64} but the file hashes to [0-9a-f]{64}/,
     );
+  });
+
+  /** The saved checkpoint with its header rewritten by `edit` (a still valid safetensors file). */
+  const withHeader = (
+    edit: (h: Record<string, { dtype: string; shape: number[]; data_offsets: number[] }>) => void,
+  ) => {
+    const n = Number(original.readBigUInt64LE(0));
+    const header = JSON.parse(original.subarray(8, 8 + n).toString('utf8'));
+    edit(header);
+    const text = Buffer.from(JSON.stringify(header), 'utf8');
+    const prefix = Buffer.alloc(8);
+    prefix.writeBigUInt64LE(BigInt(text.length));
+    const path = join(dir, `edited-${Math.random().toString(36).slice(2)}.safetensors`);
+    writeFileSync(path, Buffer.concat([prefix, text, original.subarray(8 + n)]));
+    return path;
+  };
+
+  it.each([
+    [
+      'swapped offsets of two same-shaped tensors',
+      (h: Record<string, { data_offsets: number[] }>) => {
+        const a = h['1.running_mean']!;
+        const b = h['1.running_var']!;
+        [a.data_offsets, b.data_offsets] = [b.data_offsets, a.data_offsets];
+      },
+    ],
+    [
+      'a renamed key',
+      (h: Record<string, unknown>) => {
+        h['0.biaz'] = h['0.bias'];
+        delete h['0.bias'];
+      },
+    ],
+    ['an edited shape', (h: Record<string, { shape: number[] }>) => void (h['4.weight']!.shape = [48, 3])],
+    ['an edited dtype', (h: Record<string, { dtype: string }>) => void (h['0.bias']!.dtype = 'I32')],
+  ])('refuses %s: the digest covers the header', async (_what, edit) => {
+    const e = await errorOf(withHeader(edit as never), { params, state });
+    expect(e.kind).toBe('checksum');
   });
 
   it('refuses a safetensors file that is not a tapenet checkpoint', async () => {

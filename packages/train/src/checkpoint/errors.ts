@@ -64,7 +64,7 @@ export function formatCheckpointError(e: CheckpointError): string {
     case 'bad-metadata':
       return `${e.file}: ${e.message}`;
     case 'checksum':
-      return `${e.file}: checksum mismatch: the metadata records SHA-256 ${e.expected} but the tensor data hashes to ${e.actual} (the file is corrupted)`;
+      return `${e.file}: checksum mismatch: the metadata records SHA-256 ${e.expected} but the file hashes to ${e.actual} (it was corrupted or edited)`;
     case 'state-dict': {
       // Every key is listed, as PyTorch's load_state_dict does: the user needs the whole picture to rename.
       const parts = [

@@ -19,6 +19,8 @@ import {
   checksum,
   decodeMeta,
   encodeMetadata,
+  fileDigest,
+  isCheckpointFormat,
   type StoredMeta,
 } from './metadata.js';
 import { readOptimizerFile, removeStaleOptimizerFiles, writeOptimizerFile } from './optimizer-file.js';
@@ -63,12 +65,15 @@ export async function saveCheckpoint<P, S, O>(path: string, content: CheckpointC
 /** Checks the metadata and checksum of a parsed file (its optimiser state not read; see {@link readCheckpoint}). */
 export function verifyCheckpoint(parsed: ParsedSafetensors, file: string): E.Either<CheckpointError, StoredCheckpoint> {
   const { format, tapenet, sha256 } = parsed.metadata;
-  if (format !== CHECKPOINT_FORMAT || tapenet === undefined || sha256 === undefined) {
+  if (!isCheckpointFormat(format) || tapenet === undefined || sha256 === undefined) {
     const message = `not a tapenet checkpoint: the safetensors metadata must hold format "${CHECKPOINT_FORMAT}", tapenet and sha256 (found format ${JSON.stringify(format ?? null)})`;
     return E.left({ kind: 'not-a-checkpoint', file, message });
   }
   // The parsed tensors are in buffer order and, by the reader's rules, cover the data section exactly.
-  const actual = checksum(parsed.tensors.values(), tapenet);
+  const actual =
+    format === CHECKPOINT_FORMAT
+      ? fileDigest(parsed.tensors.values(), parsed.metadata)
+      : checksum(parsed.tensors.values(), tapenet);
   if (actual !== sha256) return E.left({ kind: 'checksum', file, expected: sha256, actual });
   let json: unknown;
   try {

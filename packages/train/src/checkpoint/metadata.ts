@@ -1,8 +1,9 @@
 /**
- * @file The JSON metadata of a tapenet checkpoint and its checksum. The safetensors `__metadata__` holds
- * three strings: `format` (`tapenet.checkpoint/1`), `tapenet` (the JSON below) and `sha256`: the SHA-256
- * of the tensor data section followed by the UTF-8 `tapenet` JSON, so corrupted tensor bytes or edited
- * metadata are both detected.
+ * @file The JSON metadata of a tapenet checkpoint and its digest. The safetensors `__metadata__` holds
+ * three strings: `format` (`tapenet.checkpoint/2`), `tapenet` (the JSON below) and `sha256`: the SHA-256
+ * of the whole file but the digest itself (a canonical form of the header, then the tensor bytes), so
+ * corrupted bytes, edited metadata, renamed keys, swapped offsets and edited shapes or dtypes are all
+ * detected. Files of format 1 (digest over the tensor bytes and the `tapenet` JSON only) are still read.
  */
 import { createHash } from 'node:crypto';
 import type { Key } from '@tapenet/autodiff';
@@ -10,8 +11,15 @@ import type { SafetensorsEntry } from '../safetensors/index.js';
 import { isJsonObject, type JsonObject, type JsonValue, readCount, readObject, readString } from './json.js';
 import type { OptimizerFileRef } from './optimizer-file.js';
 
-/** The `format` metadata value of checkpoints this version writes and reads. */
-export const CHECKPOINT_FORMAT = 'tapenet.checkpoint/1';
+/** The `format` metadata value of checkpoints this version writes. */
+export const CHECKPOINT_FORMAT = 'tapenet.checkpoint/2';
+
+/** The first format, still read: its digest covers the tensor bytes and the `tapenet` JSON, not the header. */
+export const CHECKPOINT_FORMAT_1 = 'tapenet.checkpoint/1';
+
+/** Whether a `format` metadata value names a tapenet checkpoint this version reads. */
+export const isCheckpointFormat = (format: string | undefined): boolean =>
+  format === CHECKPOINT_FORMAT || format === CHECKPOINT_FORMAT_1;
 
 /** What a caller records with the tensors. */
 export type CheckpointMeta = {
@@ -47,7 +55,32 @@ export type StoredMeta = CheckpointMeta & {
 /** Code-unit order, as the safetensors serializer lays out its buffer. */
 const byName = (a: SafetensorsEntry, b: SafetensorsEntry): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-/** Hex SHA-256 of the tensor bytes (in `entries`' order) followed by the UTF-8 metadata JSON. */
+/**
+ * Hex SHA-256 of a safetensors file's content but its digest: a canonical header (as JSON: every tensor in
+ * buffer order as `[name, dtype, shape, byte length]`, then every metadata entry except `sha256`, sorted
+ * by key), a newline, then the tensor bytes in buffer order. Buffer order and byte lengths fix every
+ * offset, so two files with the same digest hold the same tensors under the same names.
+ */
+export function fileDigest(
+  entriesInBufferOrder: Iterable<SafetensorsEntry>,
+  metadata: Readonly<Record<string, string>>,
+): string {
+  const entries = [...entriesInBufferOrder];
+  const meta = Object.keys(metadata)
+    .filter((k) => k !== 'sha256')
+    .sort()
+    .map((k) => [k, metadata[k]!]);
+  const header = JSON.stringify({
+    tensors: entries.map((e) => [e.name, e.dtype, e.shape, e.bytes.length]),
+    metadata: meta,
+  });
+  const hash = createHash('sha256');
+  hash.update(`${header}\n`, 'utf8');
+  for (const e of entries) hash.update(e.bytes);
+  return hash.digest('hex');
+}
+
+/** Format 1's digest: hex SHA-256 of the tensor bytes (in `entries`' order) followed by the UTF-8 metadata JSON. */
 export function checksum(entries: Iterable<SafetensorsEntry>, metaJson: string): string {
   const hash = createHash('sha256');
   for (const e of entries) hash.update(e.bytes);
@@ -55,10 +88,10 @@ export function checksum(entries: Iterable<SafetensorsEntry>, metaJson: string):
   return hash.digest('hex');
 }
 
-/** The three metadata strings for `entries` (hashed in the serializer's buffer order) and `meta`. */
+/** The three metadata strings for `entries` (digested in the serializer's buffer order, by name) and `meta`. */
 export function encodeMetadata(entries: readonly SafetensorsEntry[], meta: StoredMeta): Record<string, string> {
-  const json = JSON.stringify(meta);
-  return { format: CHECKPOINT_FORMAT, tapenet: json, sha256: checksum([...entries].sort(byName), json) };
+  const metadata = { format: CHECKPOINT_FORMAT, tapenet: JSON.stringify(meta) };
+  return { ...metadata, sha256: fileDigest([...entries].sort(byName), metadata) };
 }
 
 const isUint32 = (x: unknown): boolean => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x < 2 ** 32;

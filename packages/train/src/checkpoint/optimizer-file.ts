@@ -11,7 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { readSafetensorsFile, type SafetensorsEntry, writeSafetensorsFile } from '../safetensors/index.js';
 import type { CheckpointError } from './errors.js';
-import { checksum } from './metadata.js';
+import { fileDigest } from './metadata.js';
 
 /** The `format` metadata value of optimiser files. */
 export const OPTIMIZER_FORMAT = 'tapenet.optimizer/1';
@@ -34,18 +34,13 @@ export const isOptimizerFileName = (modelPath: string, name: string): boolean =>
 
 const byName = (a: SafetensorsEntry, b: SafetensorsEntry): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-/** SHA-256 of the entries' bytes (in buffer order) and of their names, dtypes and shapes. */
-function digest(entries: readonly SafetensorsEntry[]): string {
-  const sorted = [...entries].sort(byName);
-  return checksum(sorted, JSON.stringify(sorted.map((e) => [e.name, e.dtype, e.shape])));
-}
-
 /** Writes the optimiser entries beside `modelPath` (atomically) and returns the reference to store. */
 export async function writeOptimizerFile(
   modelPath: string,
   entries: readonly SafetensorsEntry[],
 ): Promise<OptimizerFileRef> {
-  const sha256 = digest(entries);
+  // Digested in the serializer's buffer order (by name), as the reader will see the file.
+  const sha256 = fileDigest([...entries].sort(byName), { format: OPTIMIZER_FORMAT });
   const name = `${stemOf(modelPath)}.optimizer-${sha256.slice(0, 16)}${SUFFIX}`;
   await writeSafetensorsFile(join(dirname(modelPath), name), entries, { format: OPTIMIZER_FORMAT, sha256 });
   return { name, sha256 };
@@ -82,7 +77,7 @@ export async function readOptimizerFile(
     const message = `not a tapenet optimizer file: format ${JSON.stringify(format ?? null)}, expected "${OPTIMIZER_FORMAT}"`;
     return E.left({ kind: 'not-a-checkpoint', file, message });
   }
-  const actual = digest([...parsed.right.tensors.values()]);
+  const actual = fileDigest(parsed.right.tensors.values(), parsed.right.metadata);
   if (actual !== ref.sha256) return E.left({ kind: 'checksum', file, expected: ref.sha256, actual });
   return E.right(parsed.right.tensors);
 }

@@ -12,7 +12,7 @@ import { canLoad, convertEntry } from '../safetensors/convert.js';
 import { type ParsedSafetensors, readSafetensorsFile, type SafetensorsEntry } from '../safetensors/index.js';
 import { type CheckpointError, CheckpointException, type Difference } from './errors.js';
 import { verifyCheckpoint } from './io.js';
-import { CHECKPOINT_FORMAT } from './metadata.js';
+import { isCheckpointFormat } from './metadata.js';
 import { OPTIMIZER_PREFIX } from './tensors.js';
 
 /** The trees to load into: a model's `init` result (its params and state give the names, dtypes and shapes). */
@@ -82,7 +82,7 @@ export function restoreStateDict<P, S>(
   const strict = options.strict ?? true;
   const expected = templateTensors(template);
   // A tapenet checkpoint written before optimiser files holds optimiser tensors: they are no part of the model.
-  const ownFile = parsed.metadata.format === CHECKPOINT_FORMAT;
+  const ownFile = isCheckpointFormat(parsed.metadata.format);
   const tensors = [...parsed.tensors].filter(
     ([name]) => !(ownFile && (name === OPTIMIZER_PREFIX || name.startsWith(`${OPTIMIZER_PREFIX}.`))),
   );
@@ -140,7 +140,7 @@ export async function loadStateDict<P, S>(
 ): Promise<E.Either<CheckpointError, LoadedStateDict<P, S>>> {
   const parsed = await readSafetensorsFile(path);
   if (E.isLeft(parsed)) return E.left({ kind: 'safetensors', file: path, error: parsed.left });
-  if (parsed.right.metadata.format === CHECKPOINT_FORMAT) {
+  if (isCheckpointFormat(parsed.right.metadata.format)) {
     const verified = verifyCheckpoint(parsed.right, path);
     if (E.isLeft(verified)) return verified;
   }
