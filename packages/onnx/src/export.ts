@@ -4,7 +4,7 @@
  * become initializers named by their paths, and the model is encoded with the official schema.
  */
 import { type DType, fmt, type Shape, type Tensor, treeLeaves } from '@tapenet/autodiff';
-import type { Layer } from '@tapenet/layers';
+import type { Acts, Layer } from '@tapenet/layers';
 import { checkInShape, checkLayer, checkTree, describeFor } from './check.js';
 import { OnnxExportError } from './errors.js';
 import { GraphBuilder, onnxType } from './graph.js';
@@ -52,7 +52,12 @@ function checkName(what: string, v: unknown): string {
  * @example
  * const bytes = exportOnnx(net, params, state, { inShape: [1, 28, 28] });
  */
-export function exportOnnx<P, S>(model: Layer<P, S>, params: P, state: S, options: ExportOptions): Uint8Array {
+export function exportOnnx<P, S>(
+  model: Layer<P, S, Tensor, Acts>,
+  params: P,
+  state: S,
+  options: ExportOptions,
+): Uint8Array {
   checkLayer(model);
   if (options === null || typeof options !== 'object') throw new OnnxExportError('options: expected { inShape, ... }');
   const { inShape, opset = 17, modelName = 'tapenet' } = options;

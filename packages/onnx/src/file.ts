@@ -4,7 +4,8 @@
  * never a mixture; on failure the temporary file is removed and the old file is untouched. Node only:
  * `node:fs` is imported when `saveOnnx` runs, so importing the package in a browser never loads it.
  */
-import type { Layer } from '@tapenet/layers';
+import type { Tensor } from '@tapenet/autodiff';
+import type { Acts, Layer } from '@tapenet/layers';
 import { type ExportOptions, exportOnnx } from './export.js';
 
 /** The file calls `saveOnnx` makes (`node:fs/promises` satisfies it); tests inject failures here. */
@@ -53,7 +54,7 @@ async function writeAll(handle: FileHandleLike, bytes: Uint8Array): Promise<void
  */
 export async function saveOnnx<P, S>(
   path: string,
-  model: Layer<P, S>,
+  model: Layer<P, S, Tensor, Acts>,
   params: P,
   state: S,
   options: SaveOptions,

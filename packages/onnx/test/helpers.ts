@@ -118,7 +118,10 @@ export type Agreement = {
   readonly dims: readonly number[];
   /** Size of the ONNX model in bytes. */
   readonly bytes: number;
-  /** Largest difference between two examples' outputs: > 0 shows the comparison is not degenerate. */
+  /**
+   * Largest difference between two examples' outputs (between neighbouring outputs at batch 1): > 0
+   * shows the comparison is not degenerate.
+   */
   readonly spread: number;
 };
 
@@ -139,7 +142,8 @@ export async function agreement(
   const got = await runOrt(bytes, x);
   expectDims(got.dims, ref.shape);
   const want = ref.data();
-  const per = want.length / batch;
+  // Across examples when there are several (the output depends on the input), else across the output.
+  const per = batch > 1 ? want.length / batch : 1;
   let spread = 0;
   for (let i = per; i < want.length; i++) spread = Math.max(spread, Math.abs(want[i]! - want[i - per]!));
   return { rel: relDiff(got.data, want), dims: got.dims, bytes: bytes.length, spread };
