@@ -84,8 +84,11 @@ export function modelProto(): protobuf.Type {
   return modelType;
 }
 
-/** Serializes a model to the ONNX protobuf wire format. */
+/** Serializes a model to the ONNX protobuf wire format (a plain Uint8Array, not Node's Buffer subclass). */
 export function encodeModel(model: ModelMsg): Uint8Array {
   const type = modelProto();
-  return type.encode(type.fromObject(model as unknown as Record<string, unknown>)).finish();
+  const problem = type.verify(model);
+  if (problem !== null) throw new Error(`onnx export: internal error, the model does not fit the schema: ${problem}`);
+  const bytes = type.encode(model).finish();
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
