@@ -58,6 +58,9 @@ const findFolder =
     return E.left(datasetError('missing-file', dir, `${what}. ${HOW_TO_GET}`));
   };
 
+/** The size of one CIFAR-10 batch file: 10,000 records of 1 label byte and 3 × 32 × 32 pixel bytes. */
+export const CIFAR10_BATCH_BYTES = 10_000 * 3073;
+
 /**
  * Loads one split of CIFAR-10 from `dir`: train = `data_batch_1.bin` ... `data_batch_5.bin` (50,000 images),
  * test = `test_batch.bin` (10,000). Images are `N x 3 x 32 x 32` bytes (NCHW, RGB), labels 0-9 (airplane ... truck).
@@ -74,7 +77,8 @@ export const loadCifar10 = (dir: string, options: LoadCifar10Options): TE.TaskEi
         TE.traverseSeqArray((name) => {
           const file = join(folder, name);
           return pipe(
-            readBytes(file),
+            // A batch file holds 10,000 records of 3,073 bytes; a larger file is refused before it is read.
+            readBytes(file, CIFAR10_BATCH_BYTES),
             TE.chainEitherK((bytes) => parseCifar10(bytes, file)),
           );
         }),

@@ -23,16 +23,32 @@ export const fsError = (file: string, e: unknown, doing: string): DatasetError =
     ? datasetError('missing-file', file, 'does not exist')
     : datasetError('io', file, `could not ${doing}: ${errText(e)}`);
 
-/** Reads a whole file. */
-export const readBytes = (file: string): TE.TaskEither<DatasetError, Uint8Array> =>
-  TE.tryCatch(
-    () => readFile(file),
-    (e) => fsError(file, e, 'read it'),
+/**
+ * Reads a whole file of at most `maxBytes`: its size is checked with `stat` first, so a file larger than
+ * the format allows is refused before anything is allocated.
+ */
+export const readBytes = (file: string, maxBytes = Number.POSITIVE_INFINITY): TE.TaskEither<DatasetError, Uint8Array> =>
+  pipe(
+    TE.tryCatch(
+      () => stat(file),
+      (e) => fsError(file, e, 'read it'),
+    ),
+    TE.chain((info) =>
+      info.size > maxBytes
+        ? TE.left(
+            datasetError('too-large', file, `is ${info.size} bytes, more than the ${maxBytes} this file can hold`),
+          )
+        : TE.tryCatch(
+            () => readFile(file),
+            (e) => fsError(file, e, 'read it'),
+          ),
+    ),
   );
 
 /**
- * Reads a file, inflating it with gzip when its name ends in `.gz`. The inflated size is capped at
- * `maxBytes` (so a small gzip bomb cannot exhaust memory).
+ * Reads a file, inflating it with gzip when its name ends in `.gz`. The inflated size (or the plain file's
+ * size) is capped at `maxBytes`: zlib stops inflating as soon as its output passes the cap, so a small gzip
+ * bomb costs at most `maxBytes` of memory. Loaders that know the exact size of a file pass it.
  */
 export const readMaybeGzip = (
   file: string,
@@ -40,7 +56,9 @@ export const readMaybeGzip = (
 ): TE.TaskEither<DatasetError, Uint8Array> =>
   file.endsWith('.gz')
     ? pipe(
-        readBytes(file),
+        // Stored (uncompressed) deflate blocks add 5 bytes per 64 KiB: a real .gz of at most maxBytes of
+        // content is never larger than this, so a larger file is refused before it is read.
+        readBytes(file, maxBytes + Math.ceil(maxBytes / 1000) + 1024),
         TE.chain((gz) =>
           TE.tryCatch(
             (): Promise<Uint8Array> => gunzipAsync(gz, { maxOutputLength: maxBytes }),
@@ -49,7 +67,7 @@ export const readMaybeGzip = (
           ),
         ),
       )
-    : readBytes(file);
+    : readBytes(file, maxBytes);
 
 /** Whether `path` exists (any error other than "not found" counts as existing, so that the read reports it). */
 export const exists = async (path: string): Promise<boolean> => {

@@ -96,10 +96,13 @@ export const datasetFromIdx = (
   return E.right({ images: img.data, labels: lab.data, count: n, shape: [1, h, w], classNames });
 };
 
-/** Reads and parses one IDX file (`.gz` inflated). */
-export const readIdx = (file: string): TE.TaskEither<DatasetError, { readonly file: string; readonly idx: IdxArray }> =>
+/** Reads and parses one IDX file (`.gz` inflated), of at most `maxBytes` (inflated) when given. */
+export const readIdx = (
+  file: string,
+  maxBytes?: number,
+): TE.TaskEither<DatasetError, { readonly file: string; readonly idx: IdxArray }> =>
   pipe(
-    readMaybeGzip(file),
+    readMaybeGzip(file, maxBytes),
     TE.chainEitherK((bytes) => parseIdx(bytes, file)),
     TE.map((idx) => ({ file, idx })),
   );
@@ -147,11 +150,22 @@ export const loadIdxDirectory = (
     const given = options.files?.[k];
     return given !== undefined ? [given] : [MNIST_FILE_NAMES[k], `${MNIST_FILE_NAMES[k]}.gz`];
   };
-  const load = (k: keyof IdxFileNames, what: string) => pipe(findFile(dir, what, candidates(k)), TE.chain(readIdx));
+  // With the count and image size known, each file's exact size is too (MNIST's training images: 16 + 60,000
+  // × 28 × 28 = 47,040,016 bytes), and nothing larger is read or inflated.
+  const { count, imageSize } = options;
+  const imageBytes =
+    count !== undefined && imageSize !== undefined ? 16 + count * imageSize[0] * imageSize[1] : undefined;
+  const labelBytes = count !== undefined ? 8 + count : undefined;
+  const load = (k: keyof IdxFileNames, what: string, maxBytes: number | undefined) =>
+    pipe(
+      findFile(dir, what, candidates(k)),
+      TE.chain((file) => readIdx(file, maxBytes)),
+    );
+  // One file at a time (bind, not apS): at most one file's bytes are being inflated at once.
   return pipe(
     TE.Do,
-    TE.apS('images', load(key[0], `${options.split} images`)),
-    TE.apS('labels', load(key[1], `${options.split} labels`)),
+    TE.bind('images', () => load(key[0], `${options.split} images`, imageBytes)),
+    TE.bind('labels', () => load(key[1], `${options.split} labels`, labelBytes)),
     TE.chainEitherK(({ images, labels }) => datasetFromIdx(images, labels, options)),
   );
 };
