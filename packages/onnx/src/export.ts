@@ -130,7 +130,8 @@ function emitGraph(p: Program, g: GraphBuilder, inputName: string, outputName: s
     names.set(leaf.tensor, leaf.path);
   }
   const constant = (t: Tensor, scope: string): string => {
-    const id = t.size <= SHARE_UP_TO ? `${t.dtype}${fmt(t.shape)}:${Array.from(t.data()).join(',')}` : undefined;
+    const values = (): string => Array.from(t.data(), (v) => (Object.is(v, -0) ? '-0' : String(v))).join(',');
+    const id = t.size <= SHARE_UP_TO ? `${t.dtype}${fmt(t.shape)}:${values()}` : undefined;
     const known = id === undefined ? undefined : shared.get(id);
     if (known !== undefined) return known;
     const name = g.fresh(`${scope}/const`);
