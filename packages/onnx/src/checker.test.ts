@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { key, sum } from '@tapenet/autodiff';
+import { broadcastTo, key, reshape, sum } from '@tapenet/autodiff';
 import { zoo } from '@tapenet/zoo';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportOnnx } from './index.js';
@@ -37,10 +37,11 @@ describe('onnx.checker', () => {
         writeFileSync(path, exportOnnx(m, params, state, { inShape: zoo.info(name).inputShape }));
         return path;
       });
-      const dynamic = fnLayer(
-        (x) => sum(x, [1]),
-        (s) => s.slice(1),
-      );
+      // [N, 3, 4] → [N, 12]: a broadcast and a reshape whose target shapes are computed from N
+      const dynamic = fnLayer((x) => {
+        const n = x.shape[0]!;
+        return sum(reshape(broadcastTo(reshape(x, [n, 1, 12]), [n, n, 12]), [n, n * 12]), [1]);
+      });
       const path = join(dir, 'dynamic.onnx');
       writeFileSync(path, exportOnnx(dynamic, {}, {}, { inShape: [3, 4] }));
       expect(execFileSync(PYTHON, ['-c', CHECK, ...files, path], { encoding: 'utf8' }).trim()).toBe('ok');
