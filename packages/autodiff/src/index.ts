@@ -64,6 +64,7 @@ export {
   checkOptions,
   checkPadding,
   checkPair,
+  checkResultSize,
   checkShape,
   DTYPES,
   describeValue,

@@ -106,6 +106,13 @@ export function checkShape(op: string, arg: string, shape: unknown): Shape {
   return dims;
 }
 
+/** Throws unless a result of `shape`, which `arg` led to, can be allocated (at most `MAX_ELEMENTS` elements). */
+export function checkResultSize(op: string, arg: string, shape: Shape): void {
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (size > MAX_ELEMENTS)
+    throw new ShapeError(op, arg, `gives a result of shape [${shape.join(', ')}]: more than ${MAX_ELEMENTS} elements`);
+}
+
 /** An axis of a rank-`rank` tensor, negative counting from the end, normalised into `[0, rank)`. */
 export function checkAxis(op: string, arg: string, axis: unknown, rank: number): number {
   if (typeof axis !== 'number' || !Number.isInteger(axis) || axis < -rank || axis >= rank) {

@@ -1,5 +1,8 @@
 /** @file Activation layers: shape-preserving, parameterless, the same in training and evaluation. */
 import {
+  checkFunction,
+  checkInt,
+  checkNumber,
   logSoftmax as logSoftmaxOp,
   relu as reluOp,
   sigmoid as sigmoidOp,
@@ -12,14 +15,21 @@ import { layerError, one, stateless } from './internal.js';
 import type { Layer } from './types.js';
 
 /** A shape-preserving layer from an elementwise function. */
-export const elementwise = (type: string, f: (x: Tensor) => Tensor): Layer => stateless(type, (s) => one(type, s), f);
+export const elementwise = (type: string, f: (x: Tensor) => Tensor): Layer =>
+  stateless(type, (s) => one(type, s), checkFunction('elementwise', 'f', f));
 
 /** `max(x, 0)`. */
 export const relu: Layer = elementwise('relu', reluOp);
 /** `x` for x > 0, else `slope·x` (default 0.01, as PyTorch). */
-export const leakyRelu = (slope = 0.01): Layer => elementwise('leakyRelu', (x) => F.leakyRelu(x, slope));
+export const leakyRelu = (slope = 0.01): Layer => {
+  checkNumber('leakyRelu', 'slope', slope);
+  return elementwise('leakyRelu', (x) => F.leakyRelu(x, slope));
+};
 /** `x` for x > 0, else `α·(eˣ − 1)` (default α = 1). */
-export const elu = (alpha = 1): Layer => elementwise('elu', (x) => F.elu(x, alpha));
+export const elu = (alpha = 1): Layer => {
+  checkNumber('elu', 'alpha', alpha);
+  return elementwise('elu', (x) => F.elu(x, alpha));
+};
 /** GELU, exact erf form `x·Φ(x)` (erf to a relative 1.2e-7; see `F.erf`). */
 export const gelu: Layer = elementwise('gelu', F.gelu);
 /** GELU, tanh approximation (PyTorch's `approximate='tanh'`). */
@@ -37,6 +47,7 @@ export const identity: Layer = elementwise('identity', (x) => x);
 
 /** An axis of the batched tensor (0 is the batch axis, negative counts from the end) checked against the per-example rank. */
 function axisLayer(type: string, axis: number, f: (x: Tensor, axis: number) => Tensor): Layer {
+  checkInt(type, 'axis', axis);
   return stateless(
     type,
     (s) => {

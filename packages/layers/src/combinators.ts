@@ -5,8 +5,8 @@
  * independent per child. A `ShapeError` from a child is re-thrown with the child's path. Each combinator
  * lists its layers as `children` (named as their params), and reports their outputs to `ctx.tap`.
  */
-import { add, concat, fmt, foldIn, type Key, type Shape, type Tensor } from '@tapenet/autodiff';
-import { applyChild, EMPTY, LayerError, list, one, single, within } from './internal.js';
+import { add, checkInt, checkOptions, concat, fmt, foldIn, type Key, type Shape, type Tensor } from '@tapenet/autodiff';
+import { applyChild, checkLayer, EMPTY, LayerError, list, one, single, within } from './internal.js';
 import type {
   Acts,
   AnyLayer,
@@ -96,6 +96,9 @@ export function serial<const L extends Chain>(
   ...layers: L
 ): Layer<SerialParams<L>, SerialState<L>, InOf<L[0]>, OutOf<Last<L>>> {
   if (layers.length === 0) throw new Error('serial: needs at least one layer');
+  layers.forEach((l, i) => {
+    checkLayer('serial', `layers[${i}]`, l);
+  });
   const entries: Entry[] = layers.map((l, i) => [String(i), l]);
   return {
     describe: (inShape) => {
@@ -121,8 +124,9 @@ const toRecord = (names: readonly string[], values: readonly unknown[]): Record<
  * @example named({ conv1: conv2d({ out: 8, kernel: 3, padding: 1 }), bn1: batchNorm(), act: relu })
  */
 export function named<const R extends Record<string, AnyLayer>>(layers: R): Layer<NamedParams<R>, NamedState<R>> {
-  const names = Object.keys(layers);
+  const names = Object.keys(checkOptions('named', 'layers', layers));
   if (names.length === 0) throw new Error('named: needs at least one layer');
+  for (const n of names) checkLayer('named', `layers.${n}`, layers[n]);
   const entries: Entry[] = names.map((n) => [n, layers[n]!]);
   return {
     describe: (inShape) => {
@@ -177,6 +181,9 @@ export function parallel<const L extends readonly Layer<unknown, unknown>[]>(
   ...layers: L
 ): Layer<SerialParams<L>, SerialState<L>, readonly Tensor[], readonly Tensor[]> {
   if (layers.length === 0) throw new Error('parallel: needs at least one layer');
+  layers.forEach((l, i) => {
+    checkLayer('parallel', `layers[${i}]`, l);
+  });
   const names = layers.map((_, i) => String(i));
   return {
     describe: (inShape) => {
@@ -220,9 +227,12 @@ export function parallel<const L extends readonly Layer<unknown, unknown>[]>(
   };
 }
 
+/** More branches than any model uses; a larger `n` is a mistake (and would allocate n shapes). */
+const MAX_BRANCHES = 2 ** 16;
+
 /** `x ↦ [x, x, …]` (n copies). */
 export function fanOut(n: number): Layer<Empty, Empty, Tensor, readonly Tensor[]> {
-  if (!Number.isInteger(n) || n < 1) throw new LayerError([], 'fanOut', 'n', `${n} must be a positive integer`);
+  checkInt('fanOut', 'n', n, 1, MAX_BRANCHES);
   const out = (s: Shape) => Array.from({ length: n }, () => s);
   return {
     describe: (inShape) => ({
@@ -275,6 +285,7 @@ export const fanInSum: Layer<Empty, Empty, readonly Tensor[], Tensor> = fanIn(
  * the batch and is refused; negative counts from the end).
  */
 export function fanInConcat(axis = 1): Layer<Empty, Empty, readonly Tensor[], Tensor> {
+  checkInt('fanInConcat', 'axis', axis);
   return fanIn(
     'fanInConcat',
     (shapes) => {

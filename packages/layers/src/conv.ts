@@ -1,8 +1,18 @@
 /** @file The conv2d layer (zeros or replicate padding, stride, dilation, groups, optional bias). */
-import { conv2d as conv2dOp, type Key, pad, split, type Tensor } from '@tapenet/autodiff';
-import { type Padding, type Window, windowOf } from './geometry.js';
+import {
+  checkBoolean,
+  checkInt,
+  checkOneOf,
+  checkResultSize,
+  conv2d as conv2dOp,
+  type Key,
+  pad,
+  split,
+  type Tensor,
+} from '@tapenet/autodiff';
+import { checkWindow, PADDING_NAMES, type Padding, type Window, windowOf } from './geometry.js';
 import { type Initializer, fansOf, torchDefaultBias, torchDefaultWeight, type WeightBiasInit } from './init.js';
-import { checkInts, dtypeOf, EMPTY, layerError, type Pair, single } from './internal.js';
+import { checkConfig, checkInit, dtypeOf, EMPTY, layerError, type Pair, single } from './internal.js';
 import type { Empty, Layer, LayerInfo } from './types.js';
 
 /** conv2d parameters: weight `[out, in/groups, kh, kw]` (OIHW, as torch), bias `[out]`. */
@@ -29,8 +39,6 @@ export type Conv2dConfig = {
 function plan(c: Conv2dConfig, inShape: Shape3): { win: Window; wShape: readonly number[]; info: LayerInfo } {
   const layer = 'conv2d';
   const groups = c.groups ?? 1;
-  checkInts(layer, 'out', c.out);
-  checkInts(layer, 'groups', groups);
   const [cin] = inShape;
   if (cin % groups !== 0 || c.out % groups !== 0) {
     throw layerError(
@@ -41,6 +49,7 @@ function plan(c: Conv2dConfig, inShape: Shape3): { win: Window; wShape: readonly
   }
   const win = windowOf(layer, inShape, c.kernel, c.stride ?? 1, c.padding ?? 0, c.dilation ?? 1);
   const wShape = [c.out, cin / groups, win.kernel[0], win.kernel[1]];
+  checkResultSize(layer, 'out', wShape);
   const [ho, wo] = win.out;
   const info: LayerInfo = {
     type: layer,
@@ -51,6 +60,8 @@ function plan(c: Conv2dConfig, inShape: Shape3): { win: Window; wShape: readonly
   };
   return { win, wShape, info };
 }
+
+const PADDING_MODES = ['zeros', 'replicate'] as const;
 
 type Shape3 = readonly [number, number, number];
 const shape3 = (inShape: readonly number[] | readonly (readonly number[])[]): Shape3 =>
@@ -63,6 +74,14 @@ const shape3 = (inShape: readonly number[] | readonly (readonly number[])[]): Sh
  * @example conv2d({ out: 6, kernel: 5, padding: 2 }).init(key(0), [1, 28, 28]).outShape // [6, 28, 28]
  */
 export function conv2d(c: Conv2dConfig): Layer<ConvParams, Empty> {
+  const layer = 'conv2d';
+  checkConfig(layer, c);
+  checkInt(layer, 'out', c.out, 1);
+  checkWindow(layer, c.kernel, c.stride ?? 1, c.padding ?? 0, c.dilation ?? 1, PADDING_NAMES);
+  checkOneOf(layer, 'paddingMode', c.paddingMode ?? 'zeros', PADDING_MODES);
+  checkInt(layer, 'groups', c.groups ?? 1, 1);
+  checkBoolean(layer, 'bias', c.bias ?? true);
+  checkInit(layer, c.init);
   const initW: Initializer = c.init?.weight ?? torchDefaultWeight;
   const initB: Initializer = c.init?.bias ?? torchDefaultBias;
   const replicate = (c.paddingMode ?? 'zeros') === 'replicate';

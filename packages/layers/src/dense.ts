@@ -1,7 +1,19 @@
 /** @file dense (fully connected, torch.nn.Linear layout) and flatten. */
-import { add, flatten as flattenOp, fmt, type Key, matmul, split, type Tensor } from '@tapenet/autodiff';
+import {
+  add,
+  checkBoolean,
+  checkInt,
+  checkOptions,
+  checkResultSize,
+  flatten as flattenOp,
+  fmt,
+  type Key,
+  matmul,
+  split,
+  type Tensor,
+} from '@tapenet/autodiff';
 import { fansOf, torchDefaultBias, torchDefaultWeight, type WeightBiasInit } from './init.js';
-import { checkInts, dtypeOf, EMPTY, layerError, one, single, sizeOf, stateless } from './internal.js';
+import { checkInit, dtypeOf, EMPTY, layerError, one, single, sizeOf, stateless } from './internal.js';
 import type { Empty, Layer, LayerInfo } from './types.js';
 
 /** dense parameters: weight `[units, in]` (as torch.nn.Linear), bias `[units]`. */
@@ -15,11 +27,11 @@ export type DenseConfig = {
 };
 
 function plan(units: number, cfg: DenseConfig, inShape: readonly number[] | readonly (readonly number[])[]): LayerInfo {
-  checkInts('dense', 'units', units);
   const s = single('dense', inShape, 'any', '[..., in]');
   const inF = s[s.length - 1]!;
   if (inF < 1) throw layerError('dense', 'inShape', `${fmt(s)} has no input features`);
   const weight = [units, inF];
+  checkResultSize('dense', 'units', weight);
   return {
     type: 'dense',
     outShape: [...s.slice(0, -1), units],
@@ -34,7 +46,11 @@ function plan(units: number, cfg: DenseConfig, inShape: readonly number[] | read
  * stored `[units, in]` like torch.nn.Linear (so checkpoints load as they are). FLOPs `2·in·units` per row.
  * @example dense(10).init(key(0), [84]).params.weight.shape // [10, 84]
  */
-export function dense(units: number, cfg: DenseConfig = {}): Layer<DenseParams, Empty> {
+export function dense(units: number, config?: DenseConfig): Layer<DenseParams, Empty> {
+  checkInt('dense', 'units', units, 1);
+  const cfg = checkOptions('dense', 'config', config);
+  checkBoolean('dense', 'bias', cfg.bias ?? true);
+  checkInit('dense', cfg.init);
   const initW = cfg.init?.weight ?? torchDefaultWeight;
   const initB = cfg.init?.bias ?? torchDefaultBias;
   return {

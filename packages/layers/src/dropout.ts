@@ -1,5 +1,5 @@
 /** @file Inverted dropout. */
-import { div, mul, random, type Tensor } from '@tapenet/autodiff';
+import { checkNumber, div, mul, random, type Tensor } from '@tapenet/autodiff';
 import { layerError, one, stateless } from './internal.js';
 import type { Layer } from './types.js';
 
@@ -11,7 +11,7 @@ import type { Layer } from './types.js';
  * @example dropout(0.5).apply({}, {}, x, { train: true, key: key(1) })
  */
 export function dropout(p: number): Layer {
-  if (!(p >= 0 && p <= 1)) throw layerError('dropout', 'p', `${p} must lie in [0, 1]`);
+  if (!(checkNumber('dropout', 'p', p) >= 0 && p <= 1)) throw layerError('dropout', 'p', `${p} must lie in [0, 1]`);
   return stateless(
     'dropout',
     (s) => one('dropout', s),

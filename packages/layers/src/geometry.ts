@@ -1,6 +1,14 @@
 /** @file Sliding-window geometry shared by conv2d, locallyConnected2d and pooling: padding and output size. */
-import { fmt, type PaddingSpec, resolvePadding, type Shape } from '@tapenet/autodiff';
-import { checkInts, layerError, type Pair, pair, windowOut } from './internal.js';
+import {
+  checkPadding,
+  checkPair,
+  checkResultSize,
+  fmt,
+  type PaddingSpec,
+  resolvePadding,
+  type Shape,
+} from '@tapenet/autodiff';
+import { layerError, type Pair, windowOut } from './internal.js';
 
 /** Padding of a window layer: a number, `[h, w]`, `[top, bottom, left, right]`, 'same' or 'valid'. */
 export type Padding = PaddingSpec;
@@ -13,6 +21,28 @@ export type Window = {
   readonly pads: readonly [number, number, number, number];
   readonly out: Pair;
 };
+
+export const PADDING_NAMES = ['same', 'valid'] as const;
+
+/**
+ * Validates a window's kernel, stride and dilation (integers ≥ 1, or pairs of them) and its padding
+ * (integers ≥ 0, `[h, w]`, `[top, bottom, left, right]`, or one of `strings`): for layer constructors,
+ * so a bad config fails where it is written.
+ */
+export function checkWindow(
+  layer: string,
+  k: unknown,
+  s: unknown,
+  p: unknown,
+  d: unknown,
+  strings: readonly string[] = [],
+): { kernel: Pair; stride: Pair; dilation: Pair } {
+  const kernel = checkPair(layer, 'kernel', k);
+  const stride = checkPair(layer, 'stride', s);
+  const dilation = checkPair(layer, 'dilation', d);
+  checkPadding(layer, 'padding', p, strings);
+  return { kernel, stride, dilation };
+}
 
 /**
  * Resolves kernel, stride, padding and dilation for an input `[C, H, W]` and checks that the output
@@ -27,13 +57,7 @@ export function windowOf(
   p: Padding,
   d: number | Pair,
 ): Window {
-  const kernel = pair(k);
-  const stride = pair(s);
-  const dilation = pair(d);
-  checkInts(layer, 'kernel', kernel);
-  checkInts(layer, 'stride', stride);
-  checkInts(layer, 'dilation', dilation);
-  if (typeof p !== 'string') checkInts(layer, 'padding', p, 0);
+  const { kernel, stride, dilation } = checkWindow(layer, k, s, p, d, PADDING_NAMES);
   const h = inShape[1]!;
   const w = inShape[2]!;
   const pads = resolvePadding(p, [h, w], kernel, stride, dilation);
@@ -51,5 +75,6 @@ export function windowOf(
         `dilation ${dilation.join('x')}): output ${axis === 0 ? 'height' : 'width'} ⌊(${n} + ${pb} + ${pa} − ${dilation[axis]}·(${kernel[axis]} − 1) − 1)/${stride[axis]}⌋ + 1 = ${out[axis]} < 1`,
     );
   }
+  checkResultSize(layer, 'padding', [inShape[0]!, ...out]);
   return { kernel, stride, dilation, pads, out };
 }

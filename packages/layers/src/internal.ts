@@ -1,5 +1,14 @@
 /** @file Helpers shared by the layer files: errors, shape arithmetic, contexts, parameterless layers. */
-import { fmt, foldIn, ShapeError, type Shape, type Tensor } from '@tapenet/autodiff';
+import {
+  checkFunction,
+  checkOptions,
+  describeValue,
+  fmt,
+  foldIn,
+  ShapeError,
+  type Shape,
+  type Tensor,
+} from '@tapenet/autodiff';
 import type { Acts, AnyLayer, Applied, Ctx, Empty, Layer, LayerInfo, ShapeOf } from './types.js';
 
 /** The params and state of a parameterless layer. */
@@ -14,12 +23,25 @@ export type Pair = readonly [number, number];
 /** `v` as a pair `[h, w]`. */
 export const pair = (v: number | Pair): Pair => (typeof v === 'number' ? [v, v] : v);
 
-/** Throws unless every entry of `v` is an integer ≥ `min`. */
-export function checkInts(layer: string, arg: string, v: number | readonly number[], min = 1): void {
-  const list = typeof v === 'number' ? [v] : v;
-  if (list.some((d) => !Number.isInteger(d) || d < min)) {
-    throw layerError(layer, arg, `${typeof v === 'number' ? v : `[${v.join(', ')}]`} must be integer(s) ≥ ${min}`);
-  }
+/** A layer's config object (required: `layer({ ... })`), validated as an object. */
+export function checkConfig<C extends object>(layer: string, c: C): C {
+  if (c === undefined) throw layerError(layer, 'config', 'must be an object; got undefined');
+  return checkOptions(layer, 'config', c);
+}
+
+/** `v` if it is a layer: an object with `describe`, `init` and `apply` functions. */
+export function checkLayer<L>(layer: string, arg: string, v: L): L {
+  const l = v as { describe?: unknown; init?: unknown; apply?: unknown } | null;
+  if (typeof l !== 'object' || l === null || [l.describe, l.init, l.apply].some((f) => typeof f !== 'function'))
+    throw layerError(layer, arg, `must be a layer { describe, init, apply }; got ${describeValue(v)}`);
+  return v;
+}
+
+/** A `{ weight?, bias? }` record of initialisers (functions). */
+export function checkInit(layer: string, init: unknown): void {
+  const o = checkOptions(layer, 'init', init as object | undefined) as { weight?: unknown; bias?: unknown };
+  if (o.weight !== undefined) checkFunction(layer, 'init.weight', o.weight);
+  if (o.bias !== undefined) checkFunction(layer, 'init.bias', o.bias);
 }
 
 /** Number of elements of a shape. */

@@ -5,6 +5,9 @@
  */
 import {
   add,
+  checkBoolean,
+  checkInt,
+  checkResultSize,
   conv2d,
   type FloatDType,
   type Key,
@@ -15,9 +18,9 @@ import {
   tensor,
   transpose,
 } from '@tapenet/autodiff';
-import { type Padding, windowOf } from './geometry.js';
+import { checkWindow, PADDING_NAMES, type Padding, windowOf } from './geometry.js';
 import { torchDefaultBias, torchDefaultWeight, type WeightBiasInit } from './init.js';
-import { checkInts, dtypeOf, EMPTY, type Pair, single } from './internal.js';
+import { checkConfig, checkInit, dtypeOf, EMPTY, type Pair, single } from './internal.js';
 import type { Empty, Layer, LayerInfo } from './types.js';
 
 /**
@@ -39,12 +42,12 @@ export type LocallyConnected2dConfig = {
 
 function plan(c: LocallyConnected2dConfig, inShape: readonly number[] | readonly (readonly number[])[]) {
   const layer = 'locallyConnected2d';
-  checkInts(layer, 'out', c.out);
   const s = single(layer, inShape, [3], '[C, H, W]');
   const win = windowOf(layer, s, c.kernel, c.stride ?? 1, c.padding ?? 0, c.dilation ?? 1);
   const [ho, wo] = win.out;
   const patch = s[0]! * win.kernel[0] * win.kernel[1];
   const wShape = [ho * wo, c.out, patch];
+  checkResultSize(layer, 'padding', wShape);
   const info: LayerInfo = {
     type: layer,
     outShape: [c.out, ho, wo],
@@ -69,6 +72,12 @@ function patchKernel(channels: number, kh: number, kw: number, dtype: FloatDType
  * @example locallyConnected2d({ out: 4, kernel: 3 }).describe([2, 5, 5]).outShape // [4, 3, 3]
  */
 export function locallyConnected2d(c: LocallyConnected2dConfig): Layer<LocalParams, Empty> {
+  const layer = 'locallyConnected2d';
+  checkConfig(layer, c);
+  checkInt(layer, 'out', c.out, 1);
+  checkWindow(layer, c.kernel, c.stride ?? 1, c.padding ?? 0, c.dilation ?? 1, PADDING_NAMES);
+  checkBoolean(layer, 'bias', c.bias ?? true);
+  checkInit(layer, c.init);
   const initW = c.init?.weight ?? torchDefaultWeight;
   const initB = c.init?.bias ?? torchDefaultBias;
   return {

@@ -7,6 +7,10 @@ import {
   abs,
   add,
   argmax,
+  checkNumber,
+  checkOneOf,
+  checkOptions,
+  checkTensor,
   fmt,
   less,
   logSoftmax,
@@ -26,6 +30,17 @@ import { softplus } from './functional.js';
 /** How per-example (or per-element) losses are combined. */
 export type Reduction = 'mean' | 'sum' | 'none';
 export type ReductionOptions = { readonly reduction?: Reduction };
+
+const REDUCTIONS: readonly Reduction[] = ['mean', 'sum', 'none'];
+
+/** A loss's tensors and options, validated (plain-JavaScript callers included). */
+function lossArgs<O extends ReductionOptions>(op: string, a: [string, Tensor], b: [string, Tensor], opts?: O): O {
+  checkTensor(op, a[0], a[1]);
+  checkTensor(op, b[0], b[1]);
+  const o = checkOptions(op, 'opts', opts);
+  checkOneOf(op, 'reduction', o.reduction ?? 'mean', REDUCTIONS);
+  return o;
+}
 
 const reduce = (l: Tensor, r: Reduction = 'mean'): Tensor => (r === 'none' ? l : r === 'sum' ? sum(l) : mean(l));
 
@@ -61,8 +76,9 @@ export type CrossEntropyOptions = ReductionOptions & {
  * or 'none' (`[N]`). Stable for logits of magnitude 1e4; the gradient is `softmax(z) − t` (÷N for 'mean').
  * @example softmaxCrossEntropy(tensor([[2, 0, 0]]), tensor([0], { dtype: 'int32' })).item() // ≈ 0.2395
  */
-export function softmaxCrossEntropy(logits: Tensor, labels: Tensor, opts: CrossEntropyOptions = {}): Tensor {
-  const eps = opts.labelSmoothing ?? 0;
+export function softmaxCrossEntropy(logits: Tensor, labels: Tensor, options?: CrossEntropyOptions): Tensor {
+  const opts = lossArgs('softmaxCrossEntropy', ['logits', logits], ['labels', labels], options);
+  const eps = checkNumber('softmaxCrossEntropy', 'labelSmoothing', opts.labelSmoothing ?? 0);
   if (!(eps >= 0 && eps <= 1))
     throw new ShapeError('softmaxCrossEntropy', 'labelSmoothing', `${eps} must lie in [0, 1]`);
   const t = targetsOf('softmaxCrossEntropy', logits, labels);
@@ -77,19 +93,22 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Tensor, opts: CrossE
  * everywhere (x = 0 included). Reduction over all elements (default 'mean').
  * @example binaryCrossEntropyWithLogits(tensor([0]), tensor([1])).item() // log 2
  */
-export function binaryCrossEntropyWithLogits(logits: Tensor, targets: Tensor, opts: ReductionOptions = {}): Tensor {
+export function binaryCrossEntropyWithLogits(logits: Tensor, targets: Tensor, options?: ReductionOptions): Tensor {
+  const opts = lossArgs('binaryCrossEntropyWithLogits', ['logits', logits], ['targets', targets], options);
   sameShape('binaryCrossEntropyWithLogits', logits, targets, 'logits', 'targets');
   return reduce(sub(softplus(logits), mul(logits, targets)), opts.reduction);
 }
 
 /** Mean squared error `(ŷ − y)²` (reduction over all elements, default 'mean'). */
-export function mse(pred: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
+export function mse(pred: Tensor, target: Tensor, options?: ReductionOptions): Tensor {
+  const opts = lossArgs('mse', ['pred', pred], ['target', target], options);
   sameShape('mse', pred, target, 'pred', 'target');
   return reduce(square(sub(pred, target)), opts.reduction);
 }
 
 /** Mean absolute error `|ŷ − y|` (its gradient at 0 is 0, as PyTorch's l1_loss). */
-export function l1(pred: Tensor, target: Tensor, opts: ReductionOptions = {}): Tensor {
+export function l1(pred: Tensor, target: Tensor, options?: ReductionOptions): Tensor {
+  const opts = lossArgs('l1', ['pred', pred], ['target', target], options);
   sameShape('l1', pred, target, 'pred', 'target');
   return reduce(abs(sub(pred, target)), opts.reduction);
 }
@@ -98,9 +117,10 @@ export function l1(pred: Tensor, target: Tensor, opts: ReductionOptions = {}): T
  * Huber loss (torch.nn.HuberLoss): with d = ŷ − y, `½d²` where `|d| < δ`, else `δ·(|d| − ½δ)`.
  * Default δ = 1 (then it equals smooth-L1).
  */
-export function huber(pred: Tensor, target: Tensor, opts: ReductionOptions & { readonly delta?: number } = {}): Tensor {
+export function huber(pred: Tensor, target: Tensor, options?: ReductionOptions & { readonly delta?: number }): Tensor {
+  const opts = lossArgs('huber', ['pred', pred], ['target', target], options);
   sameShape('huber', pred, target, 'pred', 'target');
-  const delta = opts.delta ?? 1;
+  const delta = checkNumber('huber', 'delta', opts.delta ?? 1);
   if (!(delta > 0)) throw new ShapeError('huber', 'delta', `${delta} must be positive`);
   const d = sub(pred, target);
   const a = abs(d);

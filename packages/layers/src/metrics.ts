@@ -1,5 +1,7 @@
 /** @file Metrics on host numbers: accuracy, top-k accuracy, confusion matrix. No gradients. */
 import {
+  checkInt,
+  checkTensor,
   argmax,
   cast,
   equal,
@@ -18,6 +20,8 @@ import {
 import { labelIndices } from './losses.js';
 
 function check(op: string, logits: Tensor, labels: Tensor): Tensor {
+  checkTensor(op, 'logits', logits);
+  checkTensor(op, 'labels', labels);
   if (logits.rank !== 2) throw new ShapeError(op, 'logits', `have shape ${fmt(logits.shape)}; expected [N, K]`);
   const idx = labelIndices(labels);
   if (idx.rank !== 1 || idx.shape[0] !== logits.shape[0]) {
@@ -46,7 +50,7 @@ export function accuracy(logits: Tensor, labels: Tensor): number {
  */
 export function topKAccuracy(logits: Tensor, labels: Tensor, k: number): number {
   const idx = check('topKAccuracy', logits, labels);
-  if (!Number.isInteger(k) || k < 1) throw new ShapeError('topKAccuracy', 'k', `${k} must be a positive integer`);
+  checkInt('topKAccuracy', 'k', k, 1);
   const own = takeAlongAxis(logits, reshape(idx, [idx.size, 1]), 1); // [N, 1]
   const above = sum(cast(greater(logits, own), 'float64'), [1]);
   return mean(less(above, k)).item();
@@ -58,8 +62,9 @@ export function topKAccuracy(logits: Tensor, labels: Tensor, k: number): number 
  * @example confusionMatrix(tensor([0, 1, 1], { dtype: 'int32' }), tensor([0, 0, 1], { dtype: 'int32' }), 2) // [[1, 1], [0, 1]]
  */
 export function confusionMatrix(pred: Tensor, labels: Tensor, numClasses: number): Tensor {
-  if (!Number.isInteger(numClasses) || numClasses < 1)
-    throw new ShapeError('confusionMatrix', 'numClasses', `${numClasses} must be a positive integer`);
+  checkTensor('confusionMatrix', 'pred', pred);
+  checkTensor('confusionMatrix', 'labels', labels);
+  checkInt('confusionMatrix', 'numClasses', numClasses, 1, 1 << 16);
   const p = pred.dtype === 'int32' ? pred : argmax(pred, -1);
   const l = labelIndices(labels);
   if (p.rank !== 1 || l.rank !== 1 || p.size !== l.size) {

@@ -3,6 +3,11 @@ import {
   add,
   avgPool2d,
   batchNorm as batchNormOp,
+  checkBoolean,
+  checkInt,
+  checkNumber,
+  checkOptions,
+  checkResultSize,
   div,
   fmt,
   full,
@@ -18,7 +23,7 @@ import {
   type Tensor,
 } from '@tapenet/autodiff';
 import { constant, ones, type Initializer, zeros } from './init.js';
-import { checkInts, dtypeOf, EMPTY, layerError, single, sizeOf, stateless } from './internal.js';
+import { checkInit, dtypeOf, EMPTY, layerError, single, sizeOf, stateless } from './internal.js';
 import type { Empty, Layer, LayerInfo } from './types.js';
 
 /** batchNorm parameters (absent when `affine: false`): per-channel scale and shift. */
@@ -43,7 +48,7 @@ export type BatchNormConfig = {
 
 function plan(c: BatchNormConfig, inShape: readonly number[] | readonly (readonly number[])[]): LayerInfo {
   const s = single('batchNorm', inShape, [1, 2, 3], '[C], [C, L] or [C, H, W]');
-  checkInts('batchNorm', 'channels', s[0]!);
+  if (s[0]! < 1) throw layerError('batchNorm', 'inShape', `${fmt(s)} has no channels`);
   const m = c.momentum ?? 0.1;
   if (c.momentum !== null && !(m >= 0 && m <= 1)) throw layerError('batchNorm', 'momentum', `${m} must lie in [0, 1]`);
   if (!((c.eps ?? 1e-5) >= 0)) throw layerError('batchNorm', 'eps', `${c.eps} must be non-negative`);
@@ -66,7 +71,12 @@ function plan(c: BatchNormConfig, inShape: readonly number[] | readonly (readonl
  * state is never mutated, and the running statistics carry no gradient.
  * @example const { y, state: next } = batchNorm().apply(params, state, x, { train: true });
  */
-export function batchNorm(c: BatchNormConfig = {}): Layer<BatchNormParams, BatchNormState> {
+export function batchNorm(config?: BatchNormConfig): Layer<BatchNormParams, BatchNormState> {
+  const c = checkOptions('batchNorm', 'config', config);
+  if (c.momentum !== null) checkNumber('batchNorm', 'momentum', c.momentum ?? 0.1);
+  checkNumber('batchNorm', 'eps', c.eps ?? 1e-5);
+  checkBoolean('batchNorm', 'affine', c.affine ?? true);
+  checkInit('batchNorm', c.init);
   const eps = c.eps ?? 1e-5;
   return {
     describe: (inShape) => plan(c, inShape),
@@ -138,11 +148,17 @@ export type LocalResponseNormConfig = { readonly alpha?: number; readonly beta?:
  * (out-of-range channels count as 0). Defaults α = 1e-4, β = 0.75, k = 1. Shape-preserving on `[C, ...]`.
  * @example localResponseNorm(5, { alpha: 1e-4, beta: 0.75, k: 2 }) // AlexNet
  */
-export function localResponseNorm(size: number, c: LocalResponseNormConfig = {}): Layer {
-  const { alpha = 1e-4, beta = 0.75, k = 1 } = c;
+export function localResponseNorm(size: number, config?: LocalResponseNormConfig): Layer {
+  const layer = 'localResponseNorm';
+  checkInt(layer, 'size', size, 1);
+  const c = checkOptions(layer, 'config', config);
+  const alpha = checkNumber(layer, 'alpha', c.alpha ?? 1e-4);
+  const beta = checkNumber(layer, 'beta', c.beta ?? 0.75);
+  const k = checkNumber(layer, 'k', c.k ?? 1);
   const shape = (s: readonly number[] | readonly (readonly number[])[]): readonly number[] => {
-    checkInts('localResponseNorm', 'size', size);
-    return single('localResponseNorm', s, [1, 2, 3], '[C], [C, L] or [C, H, W]');
+    const one = single(layer, s, [1, 2, 3], '[C], [C, L] or [C, H, W]');
+    checkResultSize(layer, 'size', [one[0]! + size - 1, ...one.slice(1)]); // the channel-padded squares
+    return one;
   };
   return stateless('localResponseNorm', shape, (x: Tensor) => {
     const [n, ch] = x.shape as [number, number];

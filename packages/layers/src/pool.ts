@@ -1,6 +1,10 @@
 /** @file Pooling layers: maxPool2d, avgPool2d (PyTorch semantics), adaptiveAvgPool2d, globalAvgPool. */
 import {
   avgPool2d as avgPoolOp,
+  checkBoolean,
+  checkOptions,
+  checkPair,
+  checkResultSize,
   fmt,
   type FloatDType,
   matmul,
@@ -9,8 +13,8 @@ import {
   type Tensor,
   tensor,
 } from '@tapenet/autodiff';
-import { windowOf } from './geometry.js';
-import { checkInts, layerError, type Pair, pair, single, stateless } from './internal.js';
+import { checkWindow, windowOf } from './geometry.js';
+import { layerError, type Pair, single, stateless } from './internal.js';
 import type { Layer } from './types.js';
 
 export type Pool2dConfig = {
@@ -28,7 +32,7 @@ function poolShape(
   c: Pool2dConfig,
 ) {
   const s = single(layer, inShape, [3], '[C, H, W]');
-  const k = pair(kernel);
+  const k = checkPair(layer, 'kernel', kernel);
   const win = windowOf(layer, s, k, c.stride ?? k, c.padding ?? 0, c.dilation ?? 1);
   const [t, b, l, r] = win.pads;
   if (t > k[0] / 2 || b > k[0] / 2 || l > k[1] / 2 || r > k[1] / 2) {
@@ -43,8 +47,9 @@ function poolShape(
  * first maximum of each window.
  * @example maxPool2d(2).describe([6, 28, 28]).outShape // [6, 14, 14]
  */
-export const maxPool2d = (kernel: number | Pair, c: Pool2dConfig = {}): Layer =>
-  stateless(
+export function maxPool2d(kernel: number | Pair, config?: Pool2dConfig): Layer {
+  const c = checkPoolConfig('maxPool2d', kernel, config);
+  return stateless(
     'maxPool2d',
     (s) => poolShape('maxPool2d', s, kernel, c).shape,
     (x: Tensor) => {
@@ -52,17 +57,29 @@ export const maxPool2d = (kernel: number | Pair, c: Pool2dConfig = {}): Layer =>
       return maxPoolOp(x, win.kernel, { stride: win.stride, padding: win.pads, dilation: win.dilation });
     },
   );
+}
+
+/** Validates a pooling layer's kernel and config where it is written (padding: no 'same' / 'valid'). */
+function checkPoolConfig<C extends Pool2dConfig>(layer: string, kernel: unknown, config: C | undefined): C {
+  const c = checkOptions(layer, 'config', config);
+  checkWindow(layer, kernel, c.stride ?? kernel, c.padding ?? 0, c.dilation ?? 1);
+  return c;
+}
 
 /**
  * Average pooling (torch.nn.AvgPool2d, floor mode). Padded positions count toward the divisor unless
  * `countIncludePad: false`.
  * @example avgPool2d(3, { stride: 2, padding: 1 }).describe([4, 7, 7]).outShape // [4, 4, 4]
  */
-export const avgPool2d = (
+export function avgPool2d(
   kernel: number | Pair,
-  c: Omit<Pool2dConfig, 'dilation'> & { readonly countIncludePad?: boolean } = {},
-): Layer =>
-  stateless(
+  config?: Omit<Pool2dConfig, 'dilation'> & { readonly countIncludePad?: boolean },
+): Layer {
+  const c = checkPoolConfig('avgPool2d', kernel, config);
+  checkBoolean('avgPool2d', 'countIncludePad', c.countIncludePad ?? true);
+  if ((c as Pool2dConfig).dilation !== undefined)
+    throw layerError('avgPool2d', 'dilation', 'is not an option of average pooling (PyTorch has none either)');
+  return stateless(
     'avgPool2d',
     (s) => poolShape('avgPool2d', s, kernel, c).shape,
     (x: Tensor) => {
@@ -74,6 +91,7 @@ export const avgPool2d = (
       });
     },
   );
+}
 
 /**
  * The averaging matrix `[m, n]` of adaptive pooling along one axis: row i averages inputs
@@ -97,11 +115,12 @@ export function adaptiveBins(n: number, m: number, dtype: FloatDType = 'float32'
  * @example adaptiveAvgPool2d([6, 6]).describe([256, 13, 13]).outShape // [256, 6, 6] (AlexNet)
  */
 export function adaptiveAvgPool2d(size: number | Pair): Layer {
-  const [oh, ow] = pair(size);
+  const [oh, ow] = checkPair('adaptiveAvgPool2d', 'size', size);
   const shape = (inShape: readonly number[] | readonly (readonly number[])[]): readonly number[] => {
-    checkInts('adaptiveAvgPool2d', 'size', [oh, ow]);
     const s = single('adaptiveAvgPool2d', inShape, [3], '[C, H, W]');
     if (s[1]! < 1 || s[2]! < 1) throw layerError('adaptiveAvgPool2d', 'inShape', `${fmt(s)} has an empty spatial axis`);
+    checkResultSize('adaptiveAvgPool2d', 'size', [s[0]!, oh, ow]);
+    checkResultSize('adaptiveAvgPool2d', 'size', [oh + ow, Math.max(s[1]!, s[2]!)]); // the bin matrices
     return [s[0]!, oh, ow];
   };
   return stateless('adaptiveAvgPool2d', shape, (x: Tensor) => {

@@ -1,6 +1,6 @@
 /** @file residual: `y = act(main(x) + shortcut(x))`, with params named as torchvision's blocks. */
-import { add, fmt, foldIn, type Shape, type Tensor } from '@tapenet/autodiff';
-import { applyChild, childCtx, EMPTY, isShapeList, LayerError, untapped, within } from './internal.js';
+import { add, checkOptions, describeValue, fmt, foldIn, type Shape, type Tensor } from '@tapenet/autodiff';
+import { applyChild, checkLayer, childCtx, EMPTY, isShapeList, LayerError, untapped, within } from './internal.js';
 import type { Child, ChildInfo, Layer, LayerInfo, ShapeTree } from './types.js';
 
 type Rec = { readonly [key: string]: unknown };
@@ -39,9 +39,15 @@ export function residual<P extends Rec, S extends Rec, SP, SS, const N extends s
 export function residual(
   main: Layer<Rec, Rec>,
   shortcut?: Layer<unknown, unknown>,
-  opts: ResidualOptions<string> = {},
+  options?: ResidualOptions<string>,
 ): Layer<Rec, Rec> {
+  checkLayer('residual', 'main', main);
+  if (shortcut !== undefined) checkLayer('residual', 'shortcut', shortcut);
+  const opts = checkOptions('residual', 'opts', options);
+  if (opts.activation !== undefined) checkLayer('residual', 'activation', opts.activation);
   const name = opts.shortcutName ?? 'downsample';
+  if (typeof name !== 'string' || name === '')
+    throw new LayerError([], 'residual', 'shortcutName', `must be a non-empty string; got ${describeValue(name)}`);
   const act = opts.activation;
   const merge = (m: unknown, s: unknown, what: string): Rec => {
     if (!isRecord(m))

@@ -206,7 +206,7 @@ describe('invalid configurations name the layer and the numbers', () => {
       () => maxPool2d(3).describe([1, 2, 8]),
       /maxPool2d: inShape \[1, 2, 8\] is too small for kernel 3x3/,
     ],
-    ['dense input', () => dense(0).describe([4]), 'dense: units 0 must be integer(s) ≥ 1'],
+    ['dense input', () => dense(0).describe([4]), 'dense: units must be an integer ≥ 1; got 0'],
     [
       'path',
       () =>

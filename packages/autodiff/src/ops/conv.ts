@@ -23,6 +23,7 @@ import {
   checkOptions,
   checkPadding,
   checkPair,
+  checkResultSize,
   checkShape,
 } from '../validate.js';
 import { checkFloat, checkTensor } from './util.js';
@@ -176,6 +177,7 @@ export function conv2d(x: Tensor, w: Tensor, opts?: Conv2dOptions): Tensor {
       `of shape ${fmt(x.shape)} is too small for a ${kh}x${kw} kernel (dilation ${dilation.join('x')}, padding ${padding.join(',')}): output would be ${ho}x${wo}`,
     );
   }
+  checkResultSize(op, 'padding', [x.shape[0]!, out, ho, wo]);
   return conv2dRaw(x, w, attrs, bias);
 }
 
@@ -201,6 +203,7 @@ function poolAttrs(op: string, x: Tensor, kernel: number | Pair, opts: Pool2dOpt
   const [, , ho, wo] = pool2dOutShape(x.shape, attrs);
   if (ho < 1 || wo < 1)
     throw new ShapeError(op, 'x', `of shape ${fmt(x.shape)} is smaller than the ${k.join('x')} window`);
+  checkResultSize(op, 'padding', [x.shape[0]!, x.shape[1]!, ho, wo]);
   if (op === 'maxPool2d') {
     // A max over no input element has no position for the gradient to go to.
     const rows = firstEmptyWindow(ho, x.shape[2]!, k[0], stride[0], padding[0], dilation[0]);

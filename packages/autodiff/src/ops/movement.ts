@@ -5,7 +5,16 @@ import type { Tensor } from '../tensor.js';
 import { add } from './elementwise.js';
 import { call, defineOp } from './def.js';
 import { sum } from './reduce.js';
-import { checkArray, checkAxis, checkInt, checkInts, checkNumber, checkOneOf, checkShape } from '../validate.js';
+import {
+  checkArray,
+  checkAxis,
+  checkInt,
+  checkInts,
+  checkNumber,
+  checkOneOf,
+  checkResultSize,
+  checkShape,
+} from '../validate.js';
 import { checkTensor, checkTensors, sameShape } from './util.js';
 
 // reshape: x̄ = reshape(ȳ, x.shape); shares storage, no kernel
@@ -214,6 +223,11 @@ export function pad(x: Tensor, pads: readonly Pair[], mode: PadMode = 'constant'
     if (mode === 'edge' && x.shape[i] === 0 && b + a > 0)
       throw new ShapeError('pad', 'x', `axis ${i} is empty; edge padding needs an element`);
   });
+  checkResultSize(
+    'pad',
+    'pads',
+    x.shape.map((d, i) => d + pads[i]![0] + pads[i]![1]),
+  );
   if (pads.every(([b, a]) => b === 0 && a === 0)) return x;
   return call(padDef, [x], { pads, mode, value });
 }

@@ -16,3 +16,4 @@ export {
 } from './arbitraries.js';
 export { type CheckGradsOptions, checkGrads, GradCheckError } from './check-grads.js';
 export { close, TOL, type Tol } from './tolerances.js';
+export { type ArgOutcomeOptions, arbJunk, checkArgOutcome } from './junk.js';
