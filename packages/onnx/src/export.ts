@@ -189,8 +189,12 @@ function emitGraph(p: Program, g: GraphBuilder, inputName: string, outputName: s
         else names.set(op.out, name);
       },
       batchDim,
-      bool: (name) =>
-        bools.get(name) ?? g.node(scope, 'Cast', [name], [g.fresh(`${name}/bool`)], { to: { int: DataType.BOOL } }),
+      bool: (name) => {
+        const b =
+          bools.get(name) ?? g.node(scope, 'Cast', [name], [g.fresh(`${name}/bool`)], { to: { int: DataType.BOOL } });
+        bools.set(name, b);
+        return b;
+      },
       knownBool: (name, b) => {
         bools.set(name, b);
       },
