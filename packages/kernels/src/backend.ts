@@ -40,7 +40,9 @@ export type UnaryOp =
   | 'relu'
   | 'floor'
   | 'ceil'
-  | 'round';
+  | 'round'
+  | 'erf'
+  | 'erfc';
 
 /** Arithmetic on two broadcast-compatible tensors of the same dtype. `pow` is `aᵇ`. */
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum';

@@ -27,6 +27,8 @@ const UNARY_DOMAIN: { readonly [K in UnaryOp]: Domain } = {
   floor: D.wide,
   ceil: D.wide,
   round: D.wide,
+  erf: { lo: -6, hi: 6 },
+  erfc: { lo: -6, hi: 6 },
 };
 
 const unaryCases: AnyCase[] = [
@@ -47,6 +49,10 @@ const unaryCases: AnyCase[] = [
   example('sigmoid and tanh saturate without NaN', (k, up) => {
     const x = up(host([-100, -30, 30, 100, 0], [5]));
     return k.binary('add', k.unary('sigmoid', x), k.unary('tanh', x));
+  }),
+  example('erf and erfc at 0, across the branch points 0.46875 and 4, and in the tails', (k, up) => {
+    const x = up(host([0, 1e-6, -0.46875, 0.47, 3.99, 4.01, -5.4, 10, 30, -30], [10]));
+    return k.concat([k.unary('erf', x), k.unary('erfc', x)], 0);
   }),
   example('an empty tensor maps to an empty tensor', (k, up) => k.unary('exp', up(rand([0, 3], 1)))),
 ];

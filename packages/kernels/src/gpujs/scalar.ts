@@ -117,6 +117,112 @@ export function floor(v: number): number {
 export function ceil(v: number): number {
   return Math.ceil(v);
 }
+/**
+ * `erf(x)` in float32: Cody's rational approximations (Math. Comp. 23, 1969; the reference backend's
+ * `erf.ts` has the float64 version and says which branch is which), polynomials written out since device
+ * code has no arrays and a snippet cannot call a helper: `erf` and `erfc` each carry the whole algorithm.
+ */
+export function erf(v: number): number {
+  const y = Math.abs(v);
+  const s2 = v * v;
+  const sn =
+    (((0.18577770618460315 * s2 + 3.1611237438705655) * s2 + 113.86415415105016) * s2 + 377.485237685302) * s2 +
+    3209.3775891384694;
+  const sd = (((s2 + 23.601290952344122) * s2 + 244.02463793444417) * s2 + 1282.6165260773723) * s2 + 2844.236833439171;
+  const small = (v * sn) / sd;
+  const h = Math.floor(y * 16) / 16;
+  const e = Math.exp(-h * h) * Math.exp(-(y - h) * (y + h));
+  let big = 0;
+  if (y > 10) {
+    big = 0;
+  } else if (y <= 4) {
+    let num = 2.1531153547440383e-8 * y + 0.5641884969886701;
+    num = num * y + 8.883149794388375;
+    num = num * y + 66.11919063714163;
+    num = num * y + 298.6351381974001;
+    num = num * y + 881.952221241769;
+    num = num * y + 1712.0476126340707;
+    num = num * y + 2051.0783778260716;
+    num = num * y + 1230.3393547979972;
+    let den = y + 15.744926110709835;
+    den = den * y + 117.6939508913125;
+    den = den * y + 537.1811018620099;
+    den = den * y + 1621.3895745666903;
+    den = den * y + 3290.7992357334597;
+    den = den * y + 4362.619090143247;
+    den = den * y + 3439.3676741437216;
+    den = den * y + 1230.3393548037493;
+    big = (e * num) / den;
+  } else {
+    const s = 1 / (y * y);
+    let num = 0.016315387137302097 * s + 0.30532663496123236;
+    num = num * s + 0.36034489994980445;
+    num = num * s + 0.12578172611122926;
+    num = num * s + 0.01608378514874228;
+    num = num * s + 0.0006587491615298378;
+    let den = s + 2.568520192289822;
+    den = den * s + 1.8729528499234673;
+    den = den * s + 0.5279051029514285;
+    den = den * s + 0.06051834131244132;
+    den = den * s + 0.0023352049762686918;
+    big = (e * (0.5641895835477563 - (s * num) / den)) / y;
+  }
+  if (y <= 0.46875) {
+    return small;
+  }
+  return v < 0 ? big - 1 : 1 - big;
+}
+/** `erfc(x)` in float32, as `erf` above; `2 − erfc(|x|)` for negative x. */
+export function erfc(v: number): number {
+  const y = Math.abs(v);
+  const s2 = v * v;
+  const sn =
+    (((0.18577770618460315 * s2 + 3.1611237438705655) * s2 + 113.86415415105016) * s2 + 377.485237685302) * s2 +
+    3209.3775891384694;
+  const sd = (((s2 + 23.601290952344122) * s2 + 244.02463793444417) * s2 + 1282.6165260773723) * s2 + 2844.236833439171;
+  const small = (v * sn) / sd;
+  const h = Math.floor(y * 16) / 16;
+  const e = Math.exp(-h * h) * Math.exp(-(y - h) * (y + h));
+  let big = 0;
+  if (y > 10) {
+    big = 0;
+  } else if (y <= 4) {
+    let num = 2.1531153547440383e-8 * y + 0.5641884969886701;
+    num = num * y + 8.883149794388375;
+    num = num * y + 66.11919063714163;
+    num = num * y + 298.6351381974001;
+    num = num * y + 881.952221241769;
+    num = num * y + 1712.0476126340707;
+    num = num * y + 2051.0783778260716;
+    num = num * y + 1230.3393547979972;
+    let den = y + 15.744926110709835;
+    den = den * y + 117.6939508913125;
+    den = den * y + 537.1811018620099;
+    den = den * y + 1621.3895745666903;
+    den = den * y + 3290.7992357334597;
+    den = den * y + 4362.619090143247;
+    den = den * y + 3439.3676741437216;
+    den = den * y + 1230.3393548037493;
+    big = (e * num) / den;
+  } else {
+    const s = 1 / (y * y);
+    let num = 0.016315387137302097 * s + 0.30532663496123236;
+    num = num * s + 0.36034489994980445;
+    num = num * s + 0.12578172611122926;
+    num = num * s + 0.01608378514874228;
+    num = num * s + 0.0006587491615298378;
+    let den = s + 2.568520192289822;
+    den = den * s + 1.8729528499234673;
+    den = den * s + 0.5279051029514285;
+    den = den * s + 0.06051834131244132;
+    den = den * s + 0.0023352049762686918;
+    big = (e * (0.5641895835477563 - (s * num) / den)) / y;
+  }
+  if (y <= 0.46875) {
+    return 1 - small;
+  }
+  return v < 0 ? 2 - big : big;
+}
 /** Round half to even (NumPy): 0.5 → 0, 1.5 → 2, 2.5 → 2, -2.5 → -2. */
 export function roundHalfEven(v: number): number {
   const r = Math.floor(v + 0.5);
@@ -148,6 +254,8 @@ export const UNARY: { readonly [K in UnaryOp]: DeviceFunction } = {
   floor: 'floor',
   ceil: 'ceil',
   round: 'roundHalfEven',
+  erf: 'erf',
+  erfc: 'erfc',
 };
 
 /** The truncation `cast` to int32 applies (the same one int32 arithmetic applies on store). */

@@ -7,6 +7,7 @@
  */
 import type { BinaryOp, CompareOp, DType, Shape, UnaryOp } from '../backend.js';
 import { allocate, broadcastShapes, sizeOf } from '../shape.js';
+import { erf, erfc } from './erf.js';
 import { broadcastOffsets, sameShape } from './offsets.js';
 import { check, fmt, type RTensor, tensorOf } from './tensor.js';
 
@@ -51,6 +52,8 @@ const UNARY: { readonly [K in UnaryOp]: Fn1 } = {
   floor: Math.floor,
   ceil: Math.ceil,
   round: roundHalfEven,
+  erf,
+  erfc,
 };
 
 /** `maximum`/`minimum` use Math.max/min, which return NaN when either side is NaN. */

@@ -13,7 +13,8 @@ import { broadcastShapes, sizeOf, stridesOf } from '../shape.js';
 import { type Ctx, check, fmt, tensor, type WTensor } from './context.js';
 import * as L from './layout.js';
 
-const UNARY: { readonly [K in UnaryOp]: number } = {
+/** The wasm module's code per op; `null`: computed by the reference's float64 JavaScript for every dtype. */
+const UNARY: { readonly [K in UnaryOp]: number | null } = {
   neg: L.UN_NEG,
   abs: L.UN_ABS,
   sign: L.UN_SIGN,
@@ -33,6 +34,10 @@ const UNARY: { readonly [K in UnaryOp]: number } = {
   floor: L.UN_FLOOR,
   ceil: L.UN_CEIL,
   round: L.UN_ROUND,
+  // Cody's rational approximations in float64, rounded once on store: exact float32 results, and too
+  // rarely on a hot path (gelu, erf layers) to earn a SIMD port.
+  erf: null,
+  erfc: null,
 };
 
 const BINARY: { readonly [K in BinaryOp | CompareOp]: number } = {
@@ -58,7 +63,7 @@ const SLOW = new Set<UnaryOp>(['expm1', 'log', 'log1p', 'sin', 'cos']);
 export function unary(ctx: Ctx, op: UnaryOp, x: WTensor): WTensor {
   const code = UNARY[op];
   check(code !== undefined, 'unary', () => `unknown op ${op}`);
-  if (x.dtype !== 'float32') return reference.kernels.unary(op, x);
+  if (x.dtype !== 'float32' || code === null) return reference.kernels.unary(op, x);
   const n = x.data.length;
   if (n === 0) return tensor(new Float32Array(0), x.shape, 'float32');
   const { rt, tune } = ctx;
