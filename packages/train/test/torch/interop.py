@@ -2,10 +2,11 @@
 
   interop.py export DIR           writes torchvision/PyTorch state dicts as safetensors files in several
                                    dtypes, with an input batch and PyTorch's logits for it
-  interop.py check MODEL WEIGHTS IO OUT
-                                   loads a tapenet checkpoint into the torchvision model with
-                                   load_state_dict(strict=True), checks every dtype equals PyTorch's own,
-                                   and writes PyTorch's logits for IO's input to OUT
+  interop.py check MODEL WEIGHTS IO OUT [CLASSES]
+                                   loads a tapenet checkpoint into the torchvision model (with CLASSES
+                                   outputs) with load_state_dict(strict=True), checks every dtype equals
+                                   PyTorch's own, and writes PyTorch's logits for IO's input to OUT
+  interop.py write MODEL OUT       writes a seeded torchvision model's state dict (save_file, F32)
 
 The `safetensors` Python package is not in Debian 12, so the format (8-byte little-endian header length,
 JSON header, data laid out in the reference writer's order: by dtype alignment, then name, header padded
@@ -84,9 +85,9 @@ MODELS = {
 }
 
 
-def build(name, seed):
+def build(name, seed, num_classes=None):
     torch.manual_seed(seed)
-    model = MODELS[name][0]()
+    model = MODELS[name][0]() if num_classes is None else MODELS[name][0](num_classes=num_classes)
     # Running statistics other than 0 and 1, so that evaluation really uses them.
     for m in model.modules():
         if isinstance(m, nn.BatchNorm2d):
@@ -120,8 +121,8 @@ def export(folder):
             save_file({"input": x, "logits": y}, f"{folder}/{name}.{dtype_name}.io.safetensors")
 
 
-def check(name, weights, io, out):
-    model = build(name, 3)
+def check(name, weights, io, out, num_classes=None):
+    model = build(name, 3, None if num_classes is None else int(num_classes))
     stored = load_file(weights)
     own = model.state_dict()
     wrong = [f"{k}: {stored[k].dtype} (PyTorch's {own[k].dtype})" for k in own if k in stored and stored[k].dtype != own[k].dtype]
@@ -135,6 +136,8 @@ if __name__ == "__main__":
     if sys.argv[1] == "export":
         export(sys.argv[2])
     elif sys.argv[1] == "check":
-        check(*sys.argv[2:6])
+        check(*sys.argv[2:7])
+    elif sys.argv[1] == "write":
+        save_file(build(sys.argv[2], 0).state_dict(), sys.argv[3], {"format": "pt"})
     else:
         raise SystemExit(__doc__)

@@ -5,11 +5,9 @@
  * `load_state_dict(strict=True)`, with PyTorch's dtypes, and give tapenet's logits. Without PyTorch the
  * suite shows as skipped with the reason; CI sets TAPENET_REQUIRE_TORCH=1, which makes that a failure.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { key, random, type Tensor, tensor, treeMap, treePaths } from '@tapenet/autodiff';
 import { adam } from '@tapenet/optim';
 import { zoo } from '@tapenet/zoo';
@@ -18,27 +16,9 @@ import { formatCheckpointError } from '../../src/checkpoint/errors.js';
 import { saveCheckpoint } from '../../src/checkpoint/io.js';
 import { loadStateDict, loadStateDictOrThrow } from '../../src/checkpoint/state-dict.js';
 import { readSafetensorsFileOrThrow, toTypedArray } from '../../src/safetensors/index.js';
-
-const PYTHON = '/usr/bin/python3';
-const SCRIPT = fileURLToPath(new URL('./interop.py', import.meta.url));
-
-function torchMissing(): string | null {
-  try {
-    execFileSync(PYTHON, ['-c', 'import torch, torchvision'], { stdio: 'pipe' });
-    return null;
-  } catch (e) {
-    const detail = String((e as { stderr?: Buffer }).stderr ?? (e as Error).message)
-      .trim()
-      .split('\n')
-      .at(-1);
-    return `PyTorch is not installed (apt-get install python3-torch python3-torchvision): ${detail}`;
-  }
-}
+import { interop, torchMissing } from './python.js';
 
 const missing = torchMissing();
-if (missing !== null && process.env.TAPENET_REQUIRE_TORCH === '1') {
-  throw new Error(`PyTorch is required (TAPENET_REQUIRE_TORCH=1) but unavailable: ${missing}`);
-}
 
 /**
  * float32 logits of the same weights from two implementations agree to 1e-4 of the largest logit: the
@@ -69,7 +49,7 @@ const INPUT: Record<string, readonly number[]> = {
 describe.skipIf(missing !== null)(`PyTorch interop${missing === null ? '' : ` (skipped: ${missing})`}`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'tapenet-torch-'));
   beforeAll(() => {
-    execFileSync(PYTHON, [SCRIPT, 'export', dir], { stdio: 'pipe' });
+    interop('export', dir);
   }, 120_000);
 
   const cases: [string, string][] = [
@@ -131,7 +111,7 @@ describe.skipIf(missing !== null)(`PyTorch interop${missing === null ? '' : ` (s
       });
       const io = join(dir, `${name}.F32.io.safetensors`);
       const out = join(dir, `${name}.torch-logits.safetensors`);
-      execFileSync(PYTHON, [SCRIPT, 'check', name, weights, io, out], { stdio: 'pipe' });
+      interop('check', name, weights, io, out);
       const { y } = model.apply(init.params, state, await read(io, 'input'), { train: false });
       expectClose(y as Tensor, (await read(out, 'logits')).data() as Float32Array, `${name} out`);
     }
