@@ -14,6 +14,8 @@ import {
   cos,
   div,
   equal,
+  erf,
+  erfc,
   exp,
   expm1,
   floor,
@@ -73,6 +75,7 @@ type Case = readonly [name: string, f: (x: Tensor) => Tensor];
 
 const CASES: readonly Case[] = [
   ['neg abs sign exp', (x) => add(add(neg(x), abs(x)), add(sign(x), exp(x)))],
+  ['erf erfc (erfc as 1 − Erf)', (x) => add(erf(x), erfc(mul(x, 0.5)))],
   ['expm1 log1p (composites)', (x) => add(expm1(mul(x, 0.01)), log1p(abs(x)))],
   [
     'log sqrt rsqrt square reciprocal',

@@ -149,6 +149,12 @@ export const MAPPING: { readonly [K in OpName]: Emitter<K> | string } = {
   tanh: simple('Tanh'),
   sigmoid: simple('Sigmoid'),
   relu: simple('Relu'),
+  erf: simple('Erf'),
+  // ONNX has no Erfc: 1 − Erf(x) agrees to float32 rounding in absolute terms (|error| ≲ 1e-7) but not in
+  // relative terms in the tail, where tapenet's erfc keeps its digits.
+  erfc: (e) => {
+    e.node('Sub', [e.scalar(1, e.op.out.dtype), e.node('Erf', e.in)], {}, e.out);
+  },
   floor: simple('Floor'),
   ceil: simple('Ceil'),
   round: simple('Round'), // both round half to even

@@ -33,6 +33,8 @@ export interface OpAttrs {
   tanh: None;
   sigmoid: None;
   relu: None;
+  erf: None;
+  erfc: None;
   floor: None;
   ceil: None;
   round: None;

@@ -47,6 +47,10 @@ export const sigmoidDef = unaryDef('sigmoid', (g, _x, y) => mul(g, mul(y, sub(1,
 // x̄ = ȳ·[x > 0], 0 at x = 0; y = relu(x) is non-zero exactly where x > 0, so one `where` on the saved
 // output replaces a compare and a multiply (one kernel call, not two, on the largest activations).
 export const reluDef = unaryDef('relu', (g, _x, y) => where(y, g, 0));
+/** `2/√π`, the slope of erf at 0. */
+const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+export const erfDef = unaryDef('erf', (g, x) => mul(g, mul(exp(neg(square(x))), TWO_OVER_SQRT_PI))); // x̄ = ȳ·(2/√π)e^{−x²}
+export const erfcDef = unaryDef('erfc', (g, x) => mul(g, mul(exp(neg(square(x))), -TWO_OVER_SQRT_PI))); // x̄ = −ȳ·(2/√π)e^{−x²}
 export const signDef = unaryStep('sign');
 export const floorDef = unaryStep('floor');
 export const ceilDef = unaryStep('ceil');
@@ -74,6 +78,10 @@ function unary(def: OpDef<UnaryOp & OpName>, x: Tensor): Tensor {
 /** `tanh x` */ export const tanh = (x: Tensor): Tensor => unary(tanhDef, x);
 /** `σ(x) = 1/(1 + e⁻ˣ)`, stable for large |x|. */ export const sigmoid = (x: Tensor): Tensor => unary(sigmoidDef, x);
 /** `max(x, 0)`; its derivative at 0 is taken as 0. */ export const relu = (x: Tensor): Tensor => unary(reluDef, x);
+/** The error function `2/√π ∫₀ˣ e^{−t²} dt`, to a few ulps (Cody's rational approximations). */
+export const erf = (x: Tensor): Tensor => unary(erfDef, x);
+/** `1 − erf(x)`, computed directly: accurate in the tail, where `1 − erf(x)` would cancel (erfc(10) ≈ 2.1e-45). */
+export const erfc = (x: Tensor): Tensor => unary(erfcDef, x);
 /** Round down; no gradient. */ export const floor = (x: Tensor): Tensor => unary(floorDef, x);
 /** Round up; no gradient. */ export const ceil = (x: Tensor): Tensor => unary(ceilDef, x);
 /** Round half to even; no gradient. */ export const round = (x: Tensor): Tensor => unary(roundDef, x);

@@ -115,6 +115,8 @@ const CASES: { readonly [K in OpName]: Case } = {
   tanh: unaryCase(ops.tanh),
   sigmoid: unaryCase(ops.sigmoid),
   relu: unaryCase(ops.relu, { avoid: [0] }),
+  erf: unaryCase(ops.erf, { min: -3, max: 3 }),
+  erfc: unaryCase(ops.erfc, { min: -3, max: 3 }),
   sign: noGrad('piecewise constant', ops.sign, tensor([-2, 0, 3], f64), [-1, 0, 1]),
   floor: noGrad('piecewise constant', ops.floor, tensor([-1.5, 0.2, 2.7], f64), [-2, 0, 2]),
   ceil: noGrad('piecewise constant', ops.ceil, tensor([-1.5, 0.2, 2.7], f64), [-1, 1, 3]),

@@ -19,6 +19,8 @@ export {
   cos,
   div,
   equal,
+  erf,
+  erfc,
   exp,
   expm1,
   floor,

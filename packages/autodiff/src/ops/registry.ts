@@ -30,6 +30,8 @@ export const OPS: { readonly [K in OpName]: OpDef<K> } = {
   tanh: ew.tanhDef,
   sigmoid: ew.sigmoidDef,
   relu: ew.reluDef,
+  erf: ew.erfDef,
+  erfc: ew.erfcDef,
   floor: ew.floorDef,
   ceil: ew.ceilDef,
   round: ew.roundDef,
