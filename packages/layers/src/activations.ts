@@ -30,12 +30,25 @@ export const elu = (alpha = 1): Layer => {
   checkNumber('elu', 'alpha', alpha);
   return elementwise('elu', (x) => F.elu(x, alpha));
 };
-/** GELU, exact erf form `x·Φ(x)` (erf to a relative 1.2e-7; see `F.erf`). */
+/** GELU, exact erf form `x·Φ(x)` (as `½x·erfc(−x/√2)`, exact to rounding in the tail; see `F.gelu`). */
 export const gelu: Layer = elementwise('gelu', F.gelu);
 /** GELU, tanh approximation (PyTorch's `approximate='tanh'`). */
 export const geluTanh: Layer = elementwise('geluTanh', F.geluTanh);
-/** `log(1 + eˣ)`, computed stably. */
-export const softplus: Layer = elementwise('softplus', F.softplus);
+/** `log(1 + eˣ)`, computed stably, and x past PyTorch's threshold 20 (see `F.softplus` for β and the threshold). */
+export const softplus: Layer = elementwise('softplus', (x) => F.softplus(x));
+/** `λ·x` for x > 0, `λα(eˣ − 1)` otherwise (torch.nn.SELU's α and λ). */
+export const selu: Layer = elementwise('selu', F.selu);
+/** SiLU (swish): `x·σ(x)`. */
+export const silu: Layer = elementwise('silu', F.silu);
+/** Mish: `x·tanh(softplus(x))`. */
+export const mish: Layer = elementwise('mish', F.mish);
+/** `x` clamped to `[min, max]` (default [−1, 1]); zero slope at the bounds, as PyTorch. */
+export const hardtanh = (min = -1, max = 1): Layer => {
+  checkNumber('hardtanh', 'min', min);
+  checkNumber('hardtanh', 'max', max);
+  if (!(min < max)) throw layerError('hardtanh', 'min', `${min} must be below max ${max}`);
+  return elementwise('hardtanh', (x) => F.hardtanh(x, min, max));
+};
 /** `tanh x`. */
 export const tanh: Layer = elementwise('tanh', tanhOp);
 /** `1.7159·tanh(2x/3)` (LeNet-5 as published). */

@@ -7,12 +7,16 @@ export {
   elu,
   gelu,
   geluTanh,
+  hardtanh,
   identity,
   leakyRelu,
   logSoftmax,
+  mish,
   relu,
   scaledTanh,
+  selu,
   sigmoid,
+  silu,
   softmax,
   softplus,
   tanh,
@@ -36,6 +40,15 @@ export { dropout } from './dropout.js';
 export * as F from './functional.js';
 export { type Padding, type Window, windowOf } from './geometry.js';
 export * as initializers from './init.js';
+export {
+  type AffineParams,
+  type GroupNormConfig,
+  groupNorm,
+  type InstanceNormConfig,
+  instanceNorm,
+  type LayerNormConfig,
+  layerNorm,
+} from './group-norm.js';
 export { forwardTo, type IntermediatesOptions, intermediates, layerPaths } from './intermediates.js';
 export {
   constant,

@@ -25,7 +25,7 @@ import {
   type Tensor,
   where,
 } from '@tapenet/autodiff';
-import { softplus } from './functional.js';
+import { softplusExact } from './functional.js';
 
 /** How per-example (or per-element) losses are combined. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -96,7 +96,7 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Tensor, options?: Cr
 export function binaryCrossEntropyWithLogits(logits: Tensor, targets: Tensor, options?: ReductionOptions): Tensor {
   const opts = lossArgs('binaryCrossEntropyWithLogits', ['logits', logits], ['targets', targets], options);
   sameShape('binaryCrossEntropyWithLogits', logits, targets, 'logits', 'targets');
-  return reduce(sub(softplus(logits), mul(logits, targets)), opts.reduction);
+  return reduce(sub(softplusExact(logits), mul(logits, targets)), opts.reduction);
 }
 
 /** Mean squared error `(ŷ − y)²` (reduction over all elements, default 'mean'). */
