@@ -7,7 +7,8 @@
  * its dx planes and adds every dcol entry back at the pixel its tap read in the forward pass. No other
  * tile touches those planes, so threads never write the same dx element and need no atomics.
  */
-import { at, gemmRange, ld, setStridedTarget } from './gemm';
+import { gemmRange, setStridedTarget } from './gemm';
+import { at, ld } from './mem';
 import {
   CV_C,
   CV_CG,
@@ -72,7 +73,7 @@ export function convDxTile(d: usize, t: i32, scratch: usize): void {
   const nn = min<i32>(IPT, N - n0);
   const cols = nn * S;
   const dcol = scratch + <usize>ld(cv, CV_DCOL);
-  setStridedTarget(dcol, cols, c0 * KK, n0 * S);
+  setStridedTarget(scratch, dcol, cols, c0 * KK, n0 * S);
   gemmRange(d, g, c0 * KK, cc * KK, n0 * S, cols, 0, ld(cv, CV_OG), false, scratch);
 
   const dx = <usize>ld(cv, CV_DX);

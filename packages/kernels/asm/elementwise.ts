@@ -8,7 +8,7 @@
  * the op loops always see contiguous operands. Ops without a vector form (pow, expm1, log, log1p, sin,
  * cos) run per lane in float64 and round once, as the reference does.
  */
-import { at, ld } from './gemm';
+import { at, ld } from './mem';
 import {
   BIN_ADD,
   BIN_DIV,

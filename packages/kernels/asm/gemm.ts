@@ -1,36 +1,28 @@
 /**
- * @file The GEMM engine: a 4x8 register-blocked f32x4 micro-kernel over packed panels, cache blocking
- * (KC x MC blocks of A in L2, KC x 8 slivers of B in L1), and the tile driver the thread pool calls.
+ * @file The GEMM driver: a 4x8 register-blocked f32x4 micro-kernel over packed panels, cache blocking
+ * (KC x MC blocks of A in L2, KC x 8 slivers of B in L1), and the tile function the thread pool calls.
  *
  * One tile is an MT x NT block of C (of one batch entry `g`, and of one K chunk `r` when K is split into
  * partial sums). Inside a tile: for each KC slice of K, pack B's KC x NT panel, then for each MC block of
  * rows pack A's MC x KC block and run the micro-kernel over every 4x8 block. Packing reads A and B
- * through an operand kind (strided matrix, implicit im2col of an NCHW image, channel-major view of an
- * NCHW tensor), so matmul and all three conv passes share this one engine.
+ * through an operand kind (pack.ts), so matmul and all three conv passes share this one driver.
  *
  * Packed A: per 4-row block, KC groups of 4 floats (rows i..i+3 at one k). Packed B: per 8-column chunk,
  * KC groups of 8 floats. Edge blocks are zero-padded, so the micro-kernel always runs a full 4x8 block and
  * partial blocks go through a small buffer.
+ *
+ * Where C goes is the target block at SCR_TARGET of the thread's scratch (layout.ts: T_*), written by
+ * the caller for each tile and read into locals once per gemmRange: it lives in the thread's own scratch,
+ * so threads never share it, and nothing passes through module globals.
  */
-import { packCmA, packCmB, packIm2col, packIm2colT } from './conv-pack';
+import { packA, packB } from './pack';
+import { at, ld } from './mem';
 import {
   CV_HO,
   CV_O,
   CV_OG,
   CV_WO,
-  G_A,
-  G_A_BSTRIDE,
-  G_A_BTABLE,
-  G_A_CS,
-  G_A_KIND,
-  G_A_RS,
   G_ACC,
-  G_B,
-  G_B_BSTRIDE,
-  G_B_BTABLE,
-  G_B_CS,
-  G_B_KIND,
-  G_B_RS,
   G_C,
   G_C_BSTRIDE,
   G_C_KIND,
@@ -48,34 +40,20 @@ import {
   G_RLEN,
   G_TILES_M,
   G_TILES_N,
-  OP_CM,
-  OP_IM2COL,
-  OP_IM2COL_T,
   OP_STRIDED,
+  SCR_LANES,
+  SCR_TARGET,
+  SCR_TMP,
   SCRATCH_HEAD,
+  T_BASE,
+  T_I0,
+  T_J0,
+  T_KIND,
+  T_LD,
 } from '../src/wasm/layout';
 
 /** Bytes at the start of each thread's scratch (see layout.ts). */
 const HEAD: usize = <usize>SCRATCH_HEAD;
-
-/** This thread's 384-byte table for packers (a global, so per instance: each thread has its own). */
-export let laneScratch: usize = 0;
-
-/** Slot `slot` (an i32) of the descriptor or geometry block at `d`. */
-export function ld(d: usize, slot: i32): i32 {
-  return load<i32>(d + ((<usize>slot) << 2));
-}
-
-/** Byte address of float element `e` of the array at `base`. */
-export function at(base: usize, e: i32): usize {
-  return base + ((<usize>e) << 2);
-}
-
-/** Element offset of batch entry `b` of an operand: from its table of offsets, or `b * stride`. */
-function batchOffset(d: usize, strideSlot: i32, tableSlot: i32, b: i32): i32 {
-  const table = <usize>ld(d, tableSlot);
-  return table !== 0 ? load<i32>(table + ((<usize>b) << 2)) : b * ld(d, strideSlot);
-}
 
 /**
  * `c + a·b` per lane: one fused multiply-add where the module is built with relaxed SIMD (the engine
@@ -154,132 +132,6 @@ function micro(kc: i32, a: usize, b: usize, c: usize, ldc: usize, acc: bool, row
   v128.store(r3, c31, 16);
 }
 
-/** 4x4 transpose of rows r0..r3, stored as four consecutive vectors at `dst`, `step` bytes apart. */
-export function transpose4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, step: usize): void {
-  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
-  const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
-  const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
-  const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
-  v128.store(dst, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
-  v128.store(dst + step, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
-  v128.store(dst + 2 * step, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
-  v128.store(dst + 3 * step, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
-}
-
-/** Packs rows `[0, mc)` x k `[0, kc)` of the matrix at `base` (element (i, k) at `i*rs + k*cs`). */
-function packStridedA(base: usize, rs: i32, cs: i32, mc: i32, kc: i32, dst: usize): void {
-  const rsb = (<usize>rs) << 2;
-  const csb = (<usize>cs) << 2;
-  for (let ib = 0; ib < mc; ib += 4) {
-    const rows = min<i32>(4, mc - ib);
-    const src = base + <usize>ib * rsb;
-    const out = dst + ((<usize>ib * <usize>kc) << 2);
-    if (rows === 4 && cs === 1) {
-      let p = 0;
-      for (; p + 4 <= kc; p += 4) {
-        const s = src + ((<usize>p) << 2);
-        transpose4(v128.load(s), v128.load(s + rsb), v128.load(s + 2 * rsb), v128.load(s + 3 * rsb), out + p * 16, 16);
-      }
-      for (; p < kc; p++) {
-        const s = src + ((<usize>p) << 2);
-        const o = out + p * 16;
-        store<f32>(o, load<f32>(s));
-        store<f32>(o, load<f32>(s + rsb), 4);
-        store<f32>(o, load<f32>(s + 2 * rsb), 8);
-        store<f32>(o, load<f32>(s + 3 * rsb), 12);
-      }
-    } else if (rows === 4 && rs === 1) {
-      for (let p = 0; p < kc; p++) v128.store(out + p * 16, v128.load(src + <usize>p * csb));
-    } else {
-      for (let p = 0; p < kc; p++) {
-        for (let r = 0; r < 4; r++) {
-          const v = r < rows ? load<f32>(src + <usize>r * rsb + <usize>p * csb) : <f32>0;
-          store<f32>(out + p * 16 + r * 4, v);
-        }
-      }
-    }
-  }
-}
-
-/** Packs k `[0, kc)` x columns `[0, nc)` of the matrix at `base` (element (k, j) at `k*rs + j*cs`). */
-function packStridedB(base: usize, rs: i32, cs: i32, kc: i32, nc: i32, dst: usize): void {
-  const rsb = (<usize>rs) << 2;
-  const csb = (<usize>cs) << 2;
-  for (let jb = 0; jb < nc; jb += 8) {
-    const cols = min<i32>(8, nc - jb);
-    const src = base + <usize>jb * csb;
-    const out = dst + ((<usize>jb * <usize>kc) << 2);
-    if (cols === 8 && cs === 1) {
-      for (let p = 0; p < kc; p++) {
-        const s = src + <usize>p * rsb;
-        const o = out + p * 32;
-        v128.store(o, v128.load(s));
-        v128.store(o, v128.load(s, 16), 16);
-      }
-    } else if (cols === 8 && rs === 1) {
-      let p = 0;
-      for (; p + 4 <= kc; p += 4) {
-        const s = src + ((<usize>p) << 2);
-        const o = out + p * 32;
-        transpose4(v128.load(s), v128.load(s + csb), v128.load(s + 2 * csb), v128.load(s + 3 * csb), o, 32);
-        const s4 = s + 4 * csb;
-        transpose4(v128.load(s4), v128.load(s4 + csb), v128.load(s4 + 2 * csb), v128.load(s4 + 3 * csb), o + 16, 32);
-      }
-      for (; p < kc; p++) {
-        for (let l = 0; l < 8; l++)
-          store<f32>(out + p * 32 + l * 4, load<f32>(src + ((<usize>p) << 2) + <usize>l * csb));
-      }
-    } else {
-      for (let p = 0; p < kc; p++) {
-        for (let l = 0; l < 8; l++) {
-          const v = l < cols ? load<f32>(src + <usize>p * rsb + <usize>l * csb) : <f32>0;
-          store<f32>(out + p * 32 + l * 4, v);
-        }
-      }
-    }
-  }
-}
-
-/** Packs A rows `[i0, i0+mc)` x k `[p0, p0+kc)` of batch entry (or conv group) `g`. */
-function packA(d: usize, g: i32, i0: i32, mc: i32, p0: i32, kc: i32, dst: usize): void {
-  if (ld(d, G_A_KIND) === OP_CM) {
-    packCmA(d, g, i0, mc, p0, kc, dst);
-    return;
-  }
-  const rs = ld(d, G_A_RS);
-  const cs = ld(d, G_A_CS);
-  const base = at(<usize>ld(d, G_A), batchOffset(d, G_A_BSTRIDE, G_A_BTABLE, g) + i0 * rs + p0 * cs);
-  packStridedA(base, rs, cs, mc, kc, dst);
-}
-
-/** Packs B k `[p0, p0+kc)` x columns `[j0, j0+nc)` of batch entry (or conv group) `g`. */
-function packB(d: usize, g: i32, p0: i32, kc: i32, j0: i32, nc: i32, dst: usize): void {
-  const kind = ld(d, G_B_KIND);
-  if (kind === OP_IM2COL) {
-    packIm2col(d, g, p0, kc, j0, nc, dst);
-  } else if (kind === OP_IM2COL_T) {
-    packIm2colT(d, g, p0, kc, j0, nc, dst);
-  } else if (kind === OP_CM) {
-    packCmB(d, g, p0, kc, j0, nc, dst);
-  } else {
-    const rs = ld(d, G_B_RS);
-    const cs = ld(d, G_B_CS);
-    const base = at(<usize>ld(d, G_B), batchOffset(d, G_B_BSTRIDE, G_B_BTABLE, g) + p0 * rs + j0 * cs);
-    packStridedB(base, rs, cs, kc, nc, dst);
-  }
-}
-
-/*
- * Where C goes, in globals (each thread's instance has its own; heap objects would be shared memory).
- * OP_STRIDED: element (i, j) at `cBase + ((i - cI0)*cLd + (j - cJ0))*4`. OP_CM: the conv output
- * `[N, O, HO, WO]` at cBase, row i = channel of group g, column j = (image, pixel).
- */
-let cKind: i32 = OP_STRIDED;
-let cBase: usize = 0;
-let cLd: i32 = 0;
-let cI0: i32 = 0;
-let cJ0: i32 = 0;
-
 /**
  * Runs the micro-kernel for one C block of `mr` x `nr` valid entries at `cp` (rows `ld` floats apart) and
  * stores or adds it; blocks with fewer than 8 columns go through the 4x8 buffer `tmp`.
@@ -301,35 +153,44 @@ function blockAt(kc: i32, ap: usize, bp: usize, cp: usize, ld: i32, mr: i32, nr:
 }
 
 /**
- * A C block of the conv output whose 8 columns cross an image boundary: element (r, l) lands at
- * `y[n, ch + r, s]` with (n, s) advancing from column j.
+ * A C block of the conv output y `[N, O, S]` whose 8 columns cross an image boundary: element (r, l)
+ * lands at `y[n, ch + r, s]` with (n, s) advancing from column j.
  */
-function blockScatter(kc: i32, ap: usize, bp: usize, ch: i32, j: i32, mr: i32, nr: i32, acc: bool, tmp: usize): void {
+function blockScatter(
+  kc: i32,
+  ap: usize,
+  bp: usize,
+  y: usize,
+  O: i32,
+  S: i32,
+  ch: i32,
+  j: i32,
+  mr: i32,
+  nr: i32,
+  acc: bool,
+  tmp: usize,
+): void {
   micro(kc, ap, bp, tmp, 32, false, 4);
-  let n = j / cmS;
-  let s = j - n * cmS;
+  let n = j / S;
+  let s = j - n * S;
   for (let l = 0; l < nr; l++) {
     for (let r = 0; r < mr; r++) {
       const v = load<f32>(tmp + r * 32 + l * 4);
-      const p = at(cBase, (n * cmO + ch + r) * cmS + s);
+      const p = at(y, (n * O + ch + r) * S + s);
       store<f32>(p, acc ? load<f32>(p) + v : v);
     }
-    if (++s === cmS) {
+    if (++s === S) {
       s = 0;
       n++;
     }
   }
 }
 
-// For OP_CM: pixels per image, channels of the output and channels per group (set by gemmRange).
-let cmS: i32 = 0;
-let cmO: i32 = 0;
-let cmOg: i32 = 0;
-
 /**
  * `C[i0:i0+m, j0:j0+n] (+)= A[i0:i0+m, p0:p0+k] · B[p0:p0+k, j0:j0+n]` for batch entry (or group) g,
- * into the C target set by the caller. `accumulate` adds to C instead of overwriting it. With k <= 0 the
- * loop runs once with kc = 0, and the micro-kernel stores zero blocks (a product of no terms).
+ * into the target block at `scratch + SCR_TARGET` (set by the caller). `accumulate` adds to C instead of
+ * overwriting it. With k <= 0 the loop runs once with kc = 0, and the micro-kernel stores zero blocks (a
+ * product of no terms).
  */
 export function gemmRange(
   d: usize,
@@ -346,21 +207,31 @@ export function gemmRange(
   if (k <= 0 && accumulate) return;
   const KC = ld(d, G_KC);
   const MC = ld(d, G_MC);
-  const tmp = scratch;
-  laneScratch = scratch + 128;
+  const tmp = scratch + SCR_TMP;
+  const lanes = scratch + SCR_LANES;
   const ap = scratch + HEAD;
   const bp = ap + ((<usize>MC * <usize>KC) << 2);
-  if (cKind === OP_CM) {
+  const target = scratch + SCR_TARGET;
+  const strided = ld(target, T_KIND) === OP_STRIDED;
+  const cBase = <usize>ld(target, T_BASE);
+  const cLd = ld(target, T_LD);
+  const cI0 = ld(target, T_I0);
+  const cJ0 = ld(target, T_J0);
+  // OP_CM: pixels per image, channels of y, and the first channel of this group's rows.
+  let cmS = 0;
+  let cmO = 0;
+  let cmRow0 = 0;
+  if (!strided) {
     const cv = <usize>ld(d, G_CONV);
     cmS = ld(cv, CV_HO) * ld(cv, CV_WO);
     cmO = ld(cv, CV_O);
-    cmOg = ld(cv, CV_OG);
+    cmRow0 = g * ld(cv, CV_OG) + i0;
   }
   const kTotal = max<i32>(k, 0);
   let pc = 0;
   do {
     const kc = min<i32>(KC, kTotal - pc);
-    if (kc > 0) packB(d, g, p0 + pc, kc, j0, n, bp);
+    if (kc > 0) packB(d, g, p0 + pc, kc, j0, n, bp, lanes);
     const acc = accumulate || pc > 0;
     for (let ic = 0; ic < m; ic += MC) {
       const mc = min<i32>(MC, m - ic);
@@ -372,14 +243,14 @@ export function gemmRange(
         // Where row i0+ic of this column chunk starts and the row stride, or -1 when it must scatter.
         let cp: usize = 0;
         let ldc = -1;
-        if (cKind === OP_STRIDED) {
+        if (strided) {
           cp = at(cBase, (i0 + ic - cI0) * cLd + (j - cJ0));
           ldc = cLd;
         } else {
           const img = j / cmS;
           const s = j - img * cmS;
           if (s + nr <= cmS) {
-            cp = at(cBase, (img * cmO + g * cmOg + i0 + ic) * cmS + s);
+            cp = at(cBase, (img * cmO + cmRow0 + ic) * cmS + s);
             ldc = cmS;
           }
         }
@@ -387,7 +258,7 @@ export function gemmRange(
           const as = ap + ((<usize>ir * <usize>kc) << 2);
           const mr = min<i32>(4, mc - ir);
           if (ldc >= 0) blockAt(kc, as, bs, cp + ((<usize>ir * <usize>ldc) << 2), ldc, mr, nr, acc, tmp);
-          else blockScatter(kc, as, bs, g * cmOg + i0 + ic + ir, j, mr, nr, acc, tmp);
+          else blockScatter(kc, as, bs, cBase, cmO, cmS, cmRow0 + ic + ir, j, mr, nr, acc, tmp);
         }
       }
     }
@@ -395,13 +266,17 @@ export function gemmRange(
   } while (pc < kTotal);
 }
 
-/** Points the C target at a strided matrix whose element (i, j) is at `base + ((i-i0)*ldc + j-j0)*4`. */
-export function setStridedTarget(base: usize, ldc: i32, i0: i32, j0: i32): void {
-  cKind = OP_STRIDED;
-  cBase = base;
-  cLd = ldc;
-  cI0 = i0;
-  cJ0 = j0;
+/**
+ * Points the target block of the thread whose scratch is at `scratch` at a strided matrix whose element
+ * (i, j) is at `base + ((i-i0)*ldc + j-j0)*4`.
+ */
+export function setStridedTarget(scratch: usize, base: usize, ldc: i32, i0: i32, j0: i32): void {
+  const target = scratch + SCR_TARGET;
+  store<i32>(target + T_KIND * 4, OP_STRIDED);
+  store<i32>(target + T_BASE * 4, <i32>base);
+  store<i32>(target + T_LD * 4, ldc);
+  store<i32>(target + T_I0 * 4, i0);
+  store<i32>(target + T_J0 * 4, j0);
 }
 
 /** One tile of a JOB_GEMM: decodes (g, r, tm, tn) from `t` and runs its block of C. */
@@ -428,10 +303,10 @@ export function gemmTile(d: usize, t: i32, scratch: usize): void {
   const kind = ld(d, G_C_KIND);
   if (kind === OP_STRIDED) {
     const off = g * ld(d, G_C_BSTRIDE) + r * ld(d, G_C_RSTRIDE);
-    setStridedTarget(at(<usize>ld(d, G_C), off), ld(d, G_C_LD), 0, 0);
+    setStridedTarget(scratch, at(<usize>ld(d, G_C), off), ld(d, G_C_LD), 0, 0);
   } else {
-    cKind = kind;
-    cBase = <usize>ld(d, G_C);
+    store<i32>(scratch + SCR_TARGET + T_KIND * 4, kind);
+    store<i32>(scratch + SCR_TARGET + T_BASE * 4, ld(d, G_C));
   }
   gemmRange(d, g, i0, m, j0, n, p0, k, ld(d, G_ACC) !== 0, scratch);
 }

@@ -7,14 +7,16 @@
  * in CTL_FINISHED; the thread that finishes the last one wakes the main thread. Each thread gets its own
  * scratch region, `D_SCRATCH + thread * D_SCRATCH_BYTES`.
  *
- * The module keeps no mutable state in linear memory: per-tile state lives in wasm globals, which each
+ * The module keeps no mutable state in linear memory outside the threads' scratch regions: per-tile state
+ * lives there (the GEMM's C target block) or in wasm globals (pooling and reduction geometry), which each
  * thread's instance has its own copy of. Its only data segments are the constant tables of the standard
  * library's float64 math, placed from DATA_BASE up; re-instantiating writes the same bytes again, so any
  * number of instances can share one memory.
  */
 import { convDxTile, sumPartialsTile } from './conv';
 import { binaryTile, unaryTile } from './elementwise';
-import { gemmTile, ld } from './gemm';
+import { gemmTile } from './gemm';
+import { ld } from './mem';
 import {
   CTL_BASE,
   CTL_CLAIM,

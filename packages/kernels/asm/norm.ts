@@ -4,7 +4,7 @@
  * so each tile owns its outputs. Each run is summed in f32x4 lanes and the runs' sums add up in float64;
  * the variance takes a second pass over x − μ (no cancellation of Σx² − nμ²).
  */
-import { at, ld } from './gemm';
+import { at, ld } from './mem';
 import {
   BN_B,
   BN_C,

@@ -5,7 +5,7 @@
  * outside the image are padding, skipped. A tile is a run of `P_CHUNK` planes, so each tile owns its
  * output (and, for the adjoint, its dx planes) alone.
  */
-import { at, ld } from './gemm';
+import { at, ld } from './mem';
 import {
   P_CHUNK,
   P_DH,

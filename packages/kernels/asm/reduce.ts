@@ -7,7 +7,7 @@
  * - innermost dim kept: each tile adds whole runs of x into a block of accumulators (f64 for sums).
  * Sums accumulate in float64 and round once, like the reference; max/min propagate NaN.
  */
-import { at, ld } from './gemm';
+import { at, ld } from './mem';
 import {
   R_CHUNK,
   R_INNER_KEPT,

@@ -37,10 +37,24 @@ export const CTL_READY = 48;
 export const MAX_THREADS = 32;
 
 /**
- * Bytes at the start of each thread's scratch region: a 4x8 float edge buffer (128) and the packers'
- * per-lane and per-segment tables (up to 384); the packed A block and B panel follow.
+ * Bytes at the start of each thread's scratch region: a 4x8 float edge buffer (SCR_TMP, 128), the C
+ * target block of the tile being computed (SCR_TARGET, T_WORDS slots) and the packers' per-lane and
+ * per-segment tables (SCR_LANES, up to 384); the packed A block and B panel follow, 64-byte aligned.
  */
-export const SCRATCH_HEAD = 512;
+export const SCRATCH_HEAD = 576;
+export const SCR_TMP = 0;
+export const SCR_TARGET = 128;
+export const SCR_LANES = 192;
+
+// C target block (in a thread's scratch, written per tile): where the GEMM driver stores C.
+// OP_STRIDED: element (i, j) at `T_BASE + ((i - T_I0)*T_LD + (j - T_J0))*4`.
+// OP_CM: the conv output `[N, O, HO, WO]` at T_BASE; row i = channel of group g, column j = (n, s).
+export const T_KIND = 0;
+export const T_BASE = 1;
+export const T_LD = 2;
+export const T_I0 = 3;
+export const T_J0 = 4;
+export const T_WORDS = 5;
 
 // Job kinds.
 export const JOB_GEMM = 1;
