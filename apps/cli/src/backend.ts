@@ -1,5 +1,6 @@
 /** @file Choosing the compute backend for a command (`--backend`, `--threads`) and releasing it afterwards. */
 import { getBackend, setBackend } from '@tapenet/autodiff';
+import { createGpujsBackend } from '@tapenet/backend-gpujs';
 import { createWasmBackend, type WasmBackend } from '@tapenet/kernels';
 import { UsageError } from './command.js';
 
@@ -21,6 +22,12 @@ export function useBackend(name: BackendChoice, threads: number | undefined): { 
     }
     setBackend(wasm);
     return { mode: `wasm (${wasm.mode})`, release: () => wasm.destroy() };
+  }
+  if (name === 'gpujs') {
+    // Its own package (gpu.js needs the native `gl` for headlessgl); mode 'gpu' = the best one here.
+    const gpujs = createGpujsBackend({ mode: 'gpu' });
+    setBackend(gpujs);
+    return { mode: `gpujs (${gpujs.mode})`, release: () => gpujs.destroy() };
   }
   setBackend(name);
   return { mode: `${name} (${getBackend().mode})`, release: () => undefined };

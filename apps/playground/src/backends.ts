@@ -3,7 +3,8 @@
  * one thread, gpu.js in WebGL2, and the readable reference backend. `unavailable` says why a choice cannot
  * run in this browser; `pickBackend` falls back visibly (the caller shows the reason), never silently.
  */
-import { type Backend, createGpujsBackend, createWasmBackend, reference } from '@tapenet/kernels';
+import { createGpujsBackend } from '@tapenet/backend-gpujs';
+import { type Backend, createWasmBackend, reference } from '@tapenet/kernels';
 
 export type Choice = 'wasm-threads' | 'wasm-1' | 'gpujs-webgl2' | 'reference';
 

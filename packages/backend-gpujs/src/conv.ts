@@ -8,8 +8,8 @@
  * reduction over Cin·K·K = 576 taps is never cut at gpu.js's default.
  */
 import type { IKernelFunctionThis } from 'gpu.js';
-import type { Conv2dAttrs, Shape } from '../backend.js';
-import { checkConvBias, conv2dSizes } from '../shape.js';
+import type { Conv2dAttrs, Shape } from '@tapenet/kernels';
+import { checkConvBias, conv2dSizes } from '@tapenet/kernels';
 import { binary, check } from './elementwise.js';
 import type { GTensor, Runtime, LaunchSpec } from './runtime.js';
 

@@ -6,8 +6,8 @@
  * store (`isInt`), as the reference's Int32Array store does.
  */
 import type { IKernelFunctionThis } from 'gpu.js';
-import type { BinaryOp, CompareOp, DType, Shape, UnaryOp } from '../backend.js';
-import { broadcastShapes } from '../shape.js';
+import type { BinaryOp, CompareOp, DType, Shape, UnaryOp } from '@tapenet/kernels';
+import { broadcastShapes } from '@tapenet/kernels';
 import { broadcastStrides, coalesce, perAxis } from './geometry.js';
 import type { GTensor, DeviceFunction, Runtime, Snippet, LaunchSpec } from './runtime.js';
 import { BINARY, COMPARE, TRUNC_INT, UNARY } from './scalar.js';

@@ -3,8 +3,8 @@
  * walk over at most `MAX_RANK` output axes, each with one stride per operand. Axes are merged where every
  * operand is contiguous across them, so most tensors of any rank fit.
  */
-import type { Shape } from '../backend.js';
-import { stridesOf } from '../shape.js';
+import type { Shape } from '@tapenet/kernels';
+import { stridesOf } from '@tapenet/kernels';
 
 /** Output axes a strided kernel walks (its constants `d0..d5`). */
 export const MAX_RANK = 6;

@@ -7,8 +7,8 @@
  * modes tensors stay on the device as textures between kernels and come back only through `read`; call
  * `dispose` on tensors you are done with (or `destroy()` on the backend) to free their textures.
  */
-import type { Backend, Kernels, Shape, TypedArray } from '../backend.js';
-import { dtypeOf, sizeOf } from '../shape.js';
+import type { Backend, Kernels, Shape, TypedArray } from '@tapenet/kernels';
+import { dtypeOf, sizeOf } from '@tapenet/kernels';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv.js';
 import { binary, cast, compare, unary, where } from './elementwise.js';
 import { matmul } from './matmul.js';

@@ -4,7 +4,7 @@
  * output matrix reads comes from two small host tables (one entry per output matrix).
  */
 import type { IKernelFunctionThis } from 'gpu.js';
-import { broadcastShapes, sizeOf, stridesOf } from '../shape.js';
+import { broadcastShapes, sizeOf, stridesOf } from '@tapenet/kernels';
 import { check } from './elementwise.js';
 import { broadcastStrides } from './geometry.js';
 import type { GTensor, Runtime, LaunchSpec } from './runtime.js';

@@ -4,8 +4,8 @@
  * element computes its own source position, so nothing is scattered and nothing races.
  */
 import type { IKernelFunctionThis } from 'gpu.js';
-import type { FloatDType, Pair, PadMode, Shape } from '../backend.js';
-import { sizeOf, stridesOf } from '../shape.js';
+import type { FloatDType, Pair, PadMode, Shape } from '@tapenet/kernels';
+import { sizeOf, stridesOf } from '@tapenet/kernels';
 import { check } from './elementwise.js';
 import { aroundAxis, broadcastStrides, coalesce, MAX_RANK, perAxis } from './geometry.js';
 import type { GTensor, Runtime, LaunchSpec } from './runtime.js';

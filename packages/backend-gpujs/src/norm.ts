@@ -5,7 +5,7 @@
  * elementwise kernel then applies the statistics. Sums accumulate in float32, one partial sum per run.
  */
 import type { IKernelFunctionThis } from 'gpu.js';
-import type { BatchNormGrads, BatchNormResult, Shape } from '../backend.js';
+import type { BatchNormGrads, BatchNormResult, Shape } from '@tapenet/kernels';
 import { check } from './elementwise.js';
 import type { GpujsData, GTensor, DeviceFunction, Launch, Runtime } from './runtime.js';
 

@@ -5,8 +5,8 @@
  * only with `countIncludePad`.
  */
 import type { IKernelFunctionThis } from 'gpu.js';
-import type { AvgPool2dAttrs, MaxPool2dResult, Pool2dAttrs, Shape } from '../backend.js';
-import { pool2dOutShape } from '../shape.js';
+import type { AvgPool2dAttrs, MaxPool2dResult, Pool2dAttrs, Shape } from '@tapenet/kernels';
+import { pool2dOutShape } from '@tapenet/kernels';
 import { check } from './elementwise.js';
 import type { GpujsData, GTensor, Runtime, LaunchSpec } from './runtime.js';
 

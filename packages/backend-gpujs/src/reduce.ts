@@ -4,8 +4,8 @@
  * lines (max, shifted log-sum-exp, apply). Sums accumulate in float32 in line order.
  */
 import type { IKernelFunctionThis } from 'gpu.js';
-import type { ArgReduceOp, ReduceOp, Shape } from '../backend.js';
-import { sizeOf } from '../shape.js';
+import type { ArgReduceOp, ReduceOp, Shape } from '@tapenet/kernels';
+import { sizeOf } from '@tapenet/kernels';
 import { check } from './elementwise.js';
 import { aroundAxis } from './geometry.js';
 import { copy } from './movement.js';

@@ -15,8 +15,8 @@ import {
   type KernelVariable,
   type Texture,
 } from 'gpu.js';
-import type { DType, KTensor, Shape } from '../backend.js';
-import { sizeOf } from '../shape.js';
+import type { DType, KTensor, Shape } from '@tapenet/kernels';
+import { sizeOf } from '@tapenet/kernels';
 import { type GpujsRunMode, isGlMode, KERNEL_CLASS, ranAs } from './modes.js';
 import { DEVICE_SOURCES, type DeviceFunction } from './sources.generated.js';
 

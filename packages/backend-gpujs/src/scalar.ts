@@ -8,7 +8,7 @@
  * other. Kernel modules that call them declare them with `declare function` instead of importing them: the
  * kernels' text must call them by these exact names.
  */
-import type { BinaryOp, CompareOp, UnaryOp } from '../backend.js';
+import type { BinaryOp, CompareOp, UnaryOp } from '@tapenet/kernels';
 import type { DeviceFunction } from './runtime.js';
 
 /**

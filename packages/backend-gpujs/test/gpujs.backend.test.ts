@@ -4,21 +4,23 @@
  * device, and a training-sized workload (50 steps of conv + pool + matmul forward and backward) leaves the
  * counts of compiled kernels and live textures where the first step left them.
  */
+import { type Conv2dAttrs, createBackend, type Shape, type KTensor as Tensor } from '@tapenet/kernels';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Conv2dAttrs, KTensor as Tensor, Shape } from '../src/backend.js';
-
-type KTensor = Tensor<GpujsData>;
+// The kernels' shared test helpers (test-only, not published), as apps/cli's tests share train's.
+import { type HostTensor, host, rand } from '../../kernels/test/arbitraries.js';
+import { example } from '../../kernels/test/case.js';
 import {
   createGpujsBackend,
   type GpujsBackend,
   type GpujsData,
+  type GpujsMode,
   type GpujsRunMode,
   type GpujsStats,
-} from '../src/gpujs/index.js';
-import { isGlMode, unavailableReason } from '../src/gpujs/modes.js';
-import { createBackend } from '../src/select.js';
-import { type HostTensor, host, rand } from './arbitraries.js';
-import { example } from './case.js';
+  parseGpujsMode,
+} from '../src/index.js';
+import { isGlMode, unavailableReason } from '../src/modes.js';
+
+type KTensor = Tensor<GpujsData>;
 
 const glReason = unavailableReason('headlessgl');
 const backends: GpujsBackend[] = [];
@@ -33,7 +35,8 @@ afterAll(() => {
 
 describe('gpujs mode selection', () => {
   it('rejects an unknown mode, listing the valid ones', () => {
-    expect(() => createBackend('gpujs', { mode: 'cuda' })).toThrow(/unknown mode 'cuda'.*headlessgl/);
+    expect(() => parseGpujsMode('cuda')).toThrow(/unknown mode 'cuda'.*headlessgl/);
+    expect(() => createGpujsBackend({ mode: 'cuda' as GpujsMode })).toThrow(/unknown mode 'cuda'.*headlessgl/);
   });
 
   it("throws for 'webgl2' and 'webgl' in Node, pointing at 'headlessgl'", () => {
@@ -55,15 +58,15 @@ describe('gpujs mode selection', () => {
   it("'gpu' runs the best mode available here and reports it", () => {
     const b = make('cpu');
     expect(b.mode).toBe('cpu');
-    const best = createBackend('gpujs', { mode: 'gpu' }) as GpujsBackend;
+    const best = createGpujsBackend({ mode: 'gpu' });
     backends.push(best);
     expect(best.mode).toBe(glReason === null ? 'headlessgl' : 'webasm');
   });
 
-  it('createBackend builds it by name', () => {
-    const b = createBackend('gpujs', { mode: 'webasm' });
-    backends.push(b as GpujsBackend);
+  it('is created explicitly: createBackend("gpujs") of @tapenet/kernels says to use this package', () => {
+    const b = make('webasm');
     expect([b.name, b.mode]).toEqual(['gpujs', 'webasm']);
+    expect(() => createBackend('gpujs')).toThrow(/install @tapenet\/backend-gpujs.*createGpujsBackend/);
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * @file The gpujs backend survives a bundler: @tapenet/kernels (with gpu.js inside) is bundled by esbuild
+ * @file The gpujs backend survives a bundler: @tapenet/backend-gpujs (with gpu.js and @tapenet/kernels) is bundled by esbuild
  * with minification on, as a web app's build would, and the conformance suite runs in mode 'cpu' against
  * the bundle. Minification renames every helper function and class, and rewrites `if` statements into
  * expressions gpu.js cannot translate; the backend hands gpu.js source strings (`sources.generated.ts`)
@@ -13,12 +13,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { GpujsBackend, GpujsOptions } from '../src/gpujs/index.js';
-import { describeConformance } from './conformance.js';
+import { describeConformance } from '../../kernels/test/conformance.js';
+import type { GpujsBackend, GpujsOptions } from '../src/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = mkdtempSync(join(tmpdir(), 'tapenet-gpujs-bundle-'));
-const file = join(out, 'kernels.min.mjs');
+const file = join(out, 'backend-gpujs.min.mjs');
 buildSync({
   entryPoints: [join(root, 'src/index.ts')],
   bundle: true,
@@ -44,7 +44,7 @@ describe('gpujs bundled by esbuild (minify)', () => {
     b.destroy();
   });
 
-  it('src/gpujs/sources.generated.ts matches the typed device functions', () => {
+  it('src/sources.generated.ts matches the typed device functions', () => {
     // Exits 1 with the command to run when stale.
     execFileSync(process.execPath, [join(root, 'scripts/gpujs-sources.mjs'), '--check'], { stdio: 'pipe' });
   });

@@ -4,9 +4,10 @@
  * them its suite shows as skipped with the reason (the package's `test` script runs it under xvfb-run).
  * CI sets `TAPENET_REQUIRE_MODES=headlessgl` (comma-separated), which turns that skip into a failure.
  */
-import { type GpujsBackend, type GpujsRunMode, createGpujsBackend } from '../src/gpujs/index.js';
-import { unavailableReason } from '../src/gpujs/modes.js';
-import { describeConformance } from './conformance.js';
+// The kernels' one conformance suite (test-only, not published), as apps/cli's tests share train's helpers.
+import { describeConformance } from '../../kernels/test/conformance.js';
+import { createGpujsBackend, type GpujsBackend, type GpujsRunMode } from '../src/index.js';
+import { unavailableReason } from '../src/modes.js';
 
 /** fast-check runs per random case: each run compiles fresh kernels, which is slow in GL modes. */
 const RUNS: { readonly [M in GpujsRunMode]?: number } = { cpu: 10, webasm: 5, headlessgl: 3 };

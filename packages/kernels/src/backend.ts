@@ -192,6 +192,7 @@ export interface Kernels<D> {
   cast(x: KTensor<D>, dtype: DType): KTensor<D>;
 }
 
+/** Every backend's name: `reference` and `wasm` live here, `gpujs` in `@tapenet/backend-gpujs`. */
 export type BackendName = 'reference' | 'gpujs' | 'wasm';
 
 /** A place where kernels run and buffers live. */

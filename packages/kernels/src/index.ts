@@ -28,25 +28,18 @@ export { reference } from './reference/index.js';
 export {
   allocate,
   broadcastShapes,
+  checkConvBias,
+  type Conv2dSizes,
   conv2dOutShape,
+  conv2dSizes,
   dtypeOf,
+  type KernelCheck,
   pool2dOutShape,
   sizeOf,
   stridesOf,
   windowOutSize,
 } from './shape.js';
 export { type BackendOptions, backendNames, createBackend, defaultBackendName } from './select.js';
-export {
-  createGpujsBackend,
-  GPUJS_MODES,
-  type GpujsBackend,
-  type GpujsData,
-  type GpujsMode,
-  type GpujsOptions,
-  type GpujsRunMode,
-  type GpujsStats,
-  parseGpujsMode,
-} from './gpujs/index.js';
 export {
   createWasmBackend,
   DEFAULT_TUNING as WASM_DEFAULT_TUNING,

@@ -1,9 +1,11 @@
 /**
- * @file tapenet columns: one per backend (and per gpu.js mode) that `@tapenet/kernels` can create here.
+ * @file tapenet columns: one per backend (and per gpu.js mode) that `@tapenet/kernels` and
+ * `@tapenet/backend-gpujs` can create here.
  * Every workload runs through @tapenet/autodiff ops, the path users run, inside `withBackend`, and reads
  * its results back with `Tensor.data()`.
  */
 import { conv2d, matmul, maxPool2d, type Tensor, tensor, vjp, withBackend } from '@tapenet/autodiff';
+import { createGpujsBackend, type GpujsMode } from '@tapenet/backend-gpujs';
 import { type Backend, type BackendOptions, backendNames, createBackend } from '@tapenet/kernels';
 import { uniform } from '../data.js';
 import { isModelSpec, modelRunner } from '../model-runner.js';
@@ -11,8 +13,15 @@ import type { Impl, Output, Runner, Unavailable, WorkloadSpec } from '../types.j
 import { tapenetLenet } from './lenet.js';
 import { prepareZooStep } from './zoo-step.js';
 
+/** Options of one column: kernels' `createBackend` options, or the gpu.js mode. */
+type Variant = BackendOptions & { readonly mode?: GpujsMode };
+
+/** Creates a column's backend: the gpujs backend from its own package, the others by name from kernels. */
+const create = (name: string, opts: Variant): Backend =>
+  name === 'gpujs' ? createGpujsBackend({ mode: opts.mode ?? 'gpu' }) : createBackend(name, opts);
+
 /** Option sets tried per backend name; names not listed are created once with default options. */
-const VARIANTS: { readonly [name: string]: readonly BackendOptions[] } = {
+const VARIANTS: { readonly [name: string]: readonly Variant[] } = {
   gpujs: [{ mode: 'cpu' }, { mode: 'webasm' }, { mode: 'headlessgl' }],
   // The default (every available core, fused multiply-add where relaxed SIMD runs), one thread (the figure
   // the issue asks for next to it) and the plain SIMD build on every core.
@@ -20,7 +29,7 @@ const VARIANTS: { readonly [name: string]: readonly BackendOptions[] } = {
 };
 
 /** Column id suffix for an option set: the gpu.js mode, or the wasm thread count when it is not the default. */
-const suffix = (opts: BackendOptions): string =>
+const suffix = (opts: Variant): string =>
   opts.mode !== undefined
     ? `/${opts.mode}`
     : opts.threads !== undefined
@@ -85,12 +94,12 @@ export function tapenetImpls(): { impls: Impl[]; unavailable: Unavailable[]; bac
   const impls: Impl[] = [];
   const backends = new Map<string, Backend>();
   const unavailable: Unavailable[] = [];
-  for (const name of backendNames()) {
+  for (const name of [...backendNames(), 'gpujs']) {
     for (const opts of VARIANTS[name] ?? [{}]) {
       const id = `tapenet:${name}${suffix(opts)}`;
       let backend: Backend;
       try {
-        backend = createBackend(name, opts);
+        backend = create(name, opts);
       } catch (e) {
         unavailable.push({ id, reason: shortError(e) });
         continue;
