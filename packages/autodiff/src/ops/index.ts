@@ -68,6 +68,13 @@ export {
   unbroadcast,
 } from './movement.js';
 export { logSoftmax, softmax } from './nn.js';
+export {
+  adaptiveMaxPool2d,
+  type ConvTranspose2dOptions,
+  convTranspose2d,
+  type UpsampleOptions,
+  upsample,
+} from './resize.js';
 export { type BatchNormOptions, type BatchNormOutput, batchNorm } from './norm.js';
 export { argmax, argmin, logSumExp, max, mean, min, type ReduceOptions, sum, variance } from './reduce.js';
 export { stopGradient } from './stop.js';
