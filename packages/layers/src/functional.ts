@@ -25,6 +25,7 @@ import {
 } from '@tapenet/autodiff';
 
 export { erf, erfc } from '@tapenet/autodiff';
+export { embedding } from './lookup.js';
 export { groupNorm, instanceNorm, layerNorm, type NormOptions } from './normalize.js';
 
 /**

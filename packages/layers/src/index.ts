@@ -37,6 +37,7 @@ export { toFn } from './compose.js';
 export { type Conv2dConfig, type ConvParams, conv2d } from './conv.js';
 export { type DenseConfig, type DenseParams, dense, flatten } from './dense.js';
 export { dropout } from './dropout.js';
+export { dropout2d, type EmbeddingParams, embedding } from './embedding.js';
 export * as F from './functional.js';
 export { type Padding, type Window, windowOf } from './geometry.js';
 export * as initializers from './init.js';
@@ -96,8 +97,17 @@ export {
   type LocalResponseNormConfig,
   localResponseNorm,
 } from './norm.js';
-export { adaptiveAvgPool2d, adaptiveBins, avgPool2d, globalAvgPool, maxPool2d, type Pool2dConfig } from './pool.js';
+export {
+  adaptiveAvgPool2d,
+  adaptiveBins,
+  adaptiveMaxPool2d,
+  avgPool2d,
+  globalAvgPool,
+  maxPool2d,
+  type Pool2dConfig,
+} from './pool.js';
 export { type ResidualOptions, residual } from './residual.js';
+export { type ConvTranspose2dConfig, type ConvTransposeParams, convTranspose2d, upsample } from './upconv.js';
 export { countOf, type Summary, type SummaryRow, shapeLeaves, summary } from './summary.js';
 export type {
   Acts,

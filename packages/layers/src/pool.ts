@@ -1,5 +1,6 @@
-/** @file Pooling layers: maxPool2d, avgPool2d (PyTorch semantics), adaptiveAvgPool2d, globalAvgPool. */
+/** @file Pooling layers: maxPool2d, avgPool2d (PyTorch semantics), adaptiveAvgPool2d, adaptiveMaxPool2d, globalAvgPool. */
 import {
+  adaptiveMaxPool2d as adaptiveMaxPoolOp,
   avgPool2d as avgPoolOp,
   checkBoolean,
   checkOptions,
@@ -138,3 +139,19 @@ export const globalAvgPool: Layer = stateless(
   (s) => [single('globalAvgPool', s, [3], '[C, H, W]')[0]!],
   (x: Tensor) => mean(x, [2, 3]),
 );
+
+/**
+ * Adaptive max pooling to a fixed `[oh, ow]` (torch.nn.AdaptiveMaxPool2d, PyTorch's bins as in
+ * `adaptiveAvgPool2d`); the gradient goes to the first maximum of each bin. `[N, C, H, W]` → `[N, C, oh, ow]`.
+ * @example adaptiveMaxPool2d(1).describe([64, 7, 7]).outShape // [64, 1, 1]
+ */
+export function adaptiveMaxPool2d(size: number | Pair): Layer {
+  const [oh, ow] = checkPair('adaptiveMaxPool2d', 'size', size);
+  const shape = (inShape: readonly number[] | readonly (readonly number[])[]): readonly number[] => {
+    const s = single('adaptiveMaxPool2d', inShape, [3], '[C, H, W]');
+    if (s[1]! < 1 || s[2]! < 1) throw layerError('adaptiveMaxPool2d', 'inShape', `${fmt(s)} has an empty spatial axis`);
+    checkResultSize('adaptiveMaxPool2d', 'size', [s[0]!, oh, ow]);
+    return [s[0]!, oh, ow];
+  };
+  return stateless('adaptiveMaxPool2d', shape, (x: Tensor) => adaptiveMaxPoolOp(x, [oh, ow]));
+}
