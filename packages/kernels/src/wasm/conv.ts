@@ -10,7 +10,8 @@
 import type { Conv2dAttrs, Shape } from '../backend.js';
 import { reference } from '../reference/index.js';
 import { type Conv2dSizes, checkConvBias, conv2dSizes, sizeOf } from '../shape.js';
-import { allF32, type Ctx, check, fmt, NS_PER_FLOP, roundUp, tensor, type WTensor } from './context.js';
+import { checkConvDy } from '../validate.js';
+import { allF32, type Ctx, check, NS_PER_FLOP, roundUp, tensor, type WTensor } from './context.js';
 import { binaryJob, collapse } from './elementwise.js';
 import * as L from './layout.js';
 import { chooseTiles, gemmScratch, setBlocking } from './matmul.js';
@@ -96,17 +97,11 @@ export function conv2d(ctx: Ctx, x: WTensor, w: WTensor, attrs: Conv2dAttrs, bia
   return tensor(rt.takeF32(py, len), shape, 'float32');
 }
 
-/** Throws unless dy has conv2d's output shape for these inputs. */
-function checkDy(dy: Shape, G: Geometry, kernel: string): void {
-  const want = [G.n, G.o, G.ho, G.wo];
-  check(dy.length === 4 && want.every((d, i) => d === dy[i]), kernel, () => `dy ${fmt(dy)}, expected ${fmt(want)}`);
-}
-
 /** `dx` of conv2d: dy `[N, O, HO, WO]`, w `[O, C/G, KH, KW]` → dx of shape `xShape`. */
 export function conv2dBackpropInput(ctx: Ctx, dy: WTensor, w: WTensor, xShape: Shape, attrs: Conv2dAttrs): WTensor {
   if (!allF32(dy, w)) return reference.kernels.conv2dBackpropInput(dy, w, xShape, attrs);
   const G = geometry(xShape, w.shape, attrs, 'conv2dBackpropInput');
-  checkDy(dy.shape, G, 'conv2dBackpropInput');
+  checkConvDy(dy.shape, G, 'conv2dBackpropInput', check);
   const len = sizeOf(xShape);
   if (len === 0) return tensor(new Float32Array(0), xShape, 'float32');
   const { rt, tune } = ctx;
@@ -149,7 +144,7 @@ export function conv2dBackpropInput(ctx: Ctx, dy: WTensor, w: WTensor, xShape: S
 export function conv2dBackpropFilter(ctx: Ctx, x: WTensor, dy: WTensor, wShape: Shape, attrs: Conv2dAttrs): WTensor {
   if (!allF32(x, dy)) return reference.kernels.conv2dBackpropFilter(x, dy, wShape, attrs);
   const G = geometry(x.shape, wShape, attrs, 'conv2dBackpropFilter');
-  checkDy(dy.shape, G, 'conv2dBackpropFilter');
+  checkConvDy(dy.shape, G, 'conv2dBackpropFilter', check);
   const len = sizeOf(wShape);
   if (len === 0) return tensor(new Float32Array(0), wShape, 'float32');
   const { rt, tune } = ctx;
