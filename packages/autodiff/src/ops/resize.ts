@@ -1,7 +1,7 @@
 /**
  * @file Composites for decoders and heads: convTranspose2d (a transposed convolution is conv2d's input
- * gradient, already a primitive with both VJPs), upsample (nearest and bilinear as gathers along H and W,
- * whose gradient is the matching scatter), and adaptiveMaxPool2d (max pooling per PyTorch bin). None is
+ * gradient, already a primitive with both VJPs), upsample (nearest and bilinear as products with an
+ * interpolation matrix along H and along W), and adaptiveMaxPool2d (max pooling per PyTorch bin). None is
  * a new primitive: each is exact as written and differentiates (to any order) through its parts.
  */
 import type { Conv2dAttrs, Pair } from '@tapenet/kernels';
@@ -9,8 +9,8 @@ import { fmt, ShapeError } from '../errors.js';
 import { tensor, type Tensor } from '../tensor.js';
 import { checkBoolean, checkInt, checkOneOf, checkOptions, checkPair, checkResultSize } from '../validate.js';
 import { conv2dBackpropInput, maxPool2d } from './conv.js';
-import { add, mul } from './elementwise.js';
-import { gather } from './indexing.js';
+import { add } from './elementwise.js';
+import { matmul } from './linalg.js';
 import { concat, reshape, slice } from './movement.js';
 import { checkFloat, checkTensor } from './util.js';
 
@@ -131,22 +131,31 @@ function taps(n: number, m: number, mode: 'nearest' | 'bilinear', align: boolean
   return t;
 }
 
-/** Resamples `axis` (2 or 3) of x with the taps: a gather, or two gathers blended. */
-function resampleAxis(x: Tensor, axis: 2 | 3, t: Taps, bilinear: boolean): Tensor {
+/**
+ * Resamples `axis` (2 or 3) of x as a product with the interpolation matrix `A [m, n]` (row i holds λ0 at
+ * i0 and λ1 at i1): `A·x` along H, `x·Aᵀ` along W. The zeros add nothing, so each output is PyTorch's
+ * `λ0·x[i0] + λ1·x[i1]` (nearest: `1·x[i0]`) to rounding, the gradient is `Aᵀ·ȳ` (PyTorch's scatter),
+ * and the only constant is A, whose shape does not involve the batch (so it exports to ONNX as MatMul).
+ * A non-finite input spreads NaN along its row or column (0·∞), which a gather would not.
+ */
+function resampleAxis(x: Tensor, axis: 2 | 3, t: Taps): Tensor {
   const m = t.i0.length;
-  const a = gather(x, tensor(t.i0, { shape: [m], dtype: 'int32' }), axis);
-  if (!bilinear) return a;
-  const shape = axis === 2 ? [m, 1] : [m];
-  const weight = (l: Float64Array): Tensor => tensor(l, { shape, dtype: x.dtype });
-  const b = gather(x, tensor(t.i1, { shape: [m], dtype: 'int32' }), axis);
-  return add(mul(a, weight(t.l0)), mul(b, weight(t.l1)));
+  const n = x.shape[axis]!;
+  const a = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    a[i * n + t.i0[i]!]! += t.l0[i]!;
+    if (t.l1[i]! !== 0) a[i * n + t.i1[i]!]! += t.l1[i]!;
+  }
+  const A = tensor(a, { shape: [m, n], dtype: x.dtype });
+  return axis === 2 ? matmul(A, x) : matmul(x, A, { transposeB: true });
 }
 
 /**
  * Upsampling (torch.nn.functional.interpolate, 'nearest' or 'bilinear'): `[N, C, H, W]` → `[N, C, Ho, Wo]`,
  * each axis resampled in turn with PyTorch's source coordinates, so values and gradients match its.
  * Nearest copies `x[⌊i·H/Ho⌋]` (the gradient sums into those sources); bilinear blends the two
- * neighbours, corners aligned or not.
+ * neighbours, corners aligned or not. Each axis is a product with a constant `[Ho, H]` matrix (cost
+ * `Ho·H` per column rather than `2·Ho`; it keeps the op batch-independent and exportable). Inputs must be finite.
  * @example upsample(x, { scaleFactor: 2, mode: 'bilinear' })
  */
 export function upsample(x: Tensor, opts: UpsampleOptions): Tensor {
@@ -176,9 +185,8 @@ export function upsample(x: Tensor, opts: UpsampleOptions): Tensor {
       );
   }
   checkResultSize(op, 'size', [x.shape[0]!, x.shape[1]!, size[0], size[1]]);
-  const bilinear = mode === 'bilinear';
-  const rows = resampleAxis(x, 2, taps(h, size[0], mode, align, factor[0]), bilinear);
-  return resampleAxis(rows, 3, taps(w, size[1], mode, align, factor[1]), bilinear);
+  const rows = resampleAxis(x, 2, taps(h, size[0], mode, align, factor[0]));
+  return resampleAxis(rows, 3, taps(w, size[1], mode, align, factor[1]));
 }
 
 /** PyTorch's adaptive bin `[⌊i·n/m⌋, ⌈(i + 1)·n/m⌉)` along an axis of n split into m. */
