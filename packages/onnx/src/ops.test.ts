@@ -11,6 +11,7 @@ import {
   cast,
   ceil,
   concat,
+  convTranspose2d,
   cos,
   div,
   equal,
@@ -186,6 +187,18 @@ const CASES: readonly Case[] = [
           new Float32Array(20).map((_, i) => i / 10 - 1),
           { shape: [4, 5] },
         ),
+      ),
+  ],
+  [
+    'conv2dBackpropInput as ConvTranspose (convTranspose2d: stride, padding, output padding, dilation)',
+    (x) =>
+      convTranspose2d(
+        reshape(x, [x.shape[0]!, 1, 3, 4]),
+        tensor(
+          new Float32Array(18).map((_, i) => Math.sin(i + 1)),
+          { shape: [1, 2, 3, 3] },
+        ),
+        { stride: [2, 3], padding: [1, 0], outputPadding: [1, 2], dilation: [1, 2] },
       ),
   ],
   ['softmax and logSoftmax along axes 1 and 2', (x) => add(softmax(x, 1), logSoftmax(x, 2))],

@@ -283,6 +283,42 @@ export const MAPPING: { readonly [K in OpName]: Emitter<K> | string } = {
       e.out,
     );
   },
+  // conv2d's input gradient is a transposed convolution (how convTranspose2d is built), with the same
+  // weight layout [C_in, C_out/group, kH, kW]. ONNX derives the size from its inputs; the rows and columns
+  // the target shape has beyond that (conv2d's floor remainder, or convTranspose2d's outputPadding, each
+  // below the stride) are ONNX's output_padding.
+  conv2dBackpropInput: (e) => {
+    const { stride, padding, dilation, groups, xShape } = e.op.attrs;
+    const [dy, w] = e.op.inputs as [Tensor, Tensor];
+    if (e.other.attrs.xShape.slice(1).join() !== xShape.slice(1).join())
+      e.fail(`its target shape ${xShape.join('x')} changes beyond the batch dim between the traces`);
+    const extra = [0, 1].map(
+      (i) =>
+        xShape[2 + i]! -
+        (stride[i]! * (dy.shape[2 + i]! - 1) +
+          dilation[i]! * (w.shape[2 + i]! - 1) +
+          1 -
+          padding[2 * i]! -
+          padding[2 * i + 1]!),
+    );
+    if (extra.some((v, i) => v < 0 || v >= Math.max(stride[i]!, dilation[i]!)))
+      e.fail(
+        `its target size ${xShape.slice(2).join('x')} needs an output_padding of ${extra.join('x')}, outside ONNX's range`,
+      );
+    e.node(
+      'ConvTranspose',
+      e.in,
+      {
+        kernel_shape: [w.shape[2]!, w.shape[3]!],
+        strides: [...stride],
+        pads: onnxPads(padding),
+        dilations: [...dilation],
+        group: { int: groups },
+        output_padding: extra,
+      },
+      e.out,
+    );
+  },
   // Padding never wins in either (ONNX pads max pooling with −∞); the kept indices are not exported.
   maxPool2d: (e) => {
     const { kernel, stride, padding, dilation } = e.op.attrs;
@@ -318,7 +354,6 @@ export const MAPPING: { readonly [K in OpName]: Emitter<K> | string } = {
     e.node('LogSoftmax', e.in, { axis: { int: e.op.attrs.axis } }, e.out);
   },
   scatterAddAlongAxis: 'no ONNX mapping (the adjoint of takeAlongAxis, used by gradients)',
-  conv2dBackpropInput: 'no ONNX mapping (a gradient op)',
   conv2dBackpropFilter: 'no ONNX mapping (a gradient op)',
   avgPool2dBackward: 'no ONNX mapping (a gradient op)',
   batchNorm:

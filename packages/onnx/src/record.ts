@@ -119,6 +119,7 @@ const SHAPE_ATTRS: Partial<Record<string, readonly string[]>> = {
   reshape: ['shape'],
   broadcastTo: ['shape'],
   slice: ['size'],
+  conv2dBackpropInput: ['xShape'],
 };
 
 function sameAttrs(op: TracedOp, other: TracedOp): boolean {
