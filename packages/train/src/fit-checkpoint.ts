@@ -49,7 +49,12 @@ export async function resumeTrees<P, S, O>(
   const stored = await readCheckpoint(path, { optimizer: true });
   if (E.isLeft(stored)) throw new CheckpointException(stored.left);
   const saved = stored.right.meta.key;
-  if (saved === undefined || saved.words[0] !== key.words[0] || saved.words[1] !== key.words[1]) {
+  if (saved === undefined || stored.right.meta.progress === undefined) {
+    throw new Error(
+      `${path}: cannot resume: this checkpoint was not written by fit (its metadata has no run key and progress); load its weights with loadStateDict or fit's init option instead`,
+    );
+  }
+  if (saved.words[0] !== key.words[0] || saved.words[1] !== key.words[1]) {
     throw new Error(
       `${path}: cannot resume: the run used key ${keyText(saved)} but fit was given ${keyText(key)} (use the same seed)`,
     );

@@ -6,7 +6,7 @@ import { augment } from '@tapenet/datasets';
 import { adam, constantSchedule, cosineDecaySchedule, sgd } from '@tapenet/optim';
 import { describe, expect, it } from 'vitest';
 import { tinyConv, tinyDataset, tinyMlp } from '../test/fixtures.js';
-import { readCheckpointOrThrow } from './checkpoint/io.js';
+import { readCheckpointOrThrow, saveCheckpoint } from './checkpoint/io.js';
 import { fit } from './fit.js';
 import type { EpochRecord, FitOptions } from './fit-types.js';
 
@@ -178,6 +178,13 @@ describe('resume', () => {
     const last = join(dir, 'last.safetensors');
     await expect(fit(options(tmp(), { resume: last, key: key(12) }))).rejects.toThrow(
       /cannot resume: the run used key \[0, 11\] but fit was given \[0, 12\]/,
+    );
+    // A checkpoint saved by hand (no run key, no progress) is refused for what it is, not for its seed.
+    const byHand = join(tmp(), 'hand.safetensors');
+    const trees = tinyConv().init(key(0), [1, 4, 4]);
+    await saveCheckpoint(byHand, { ...trees, meta: { model: { name: 'tiny', config: {} }, epoch: 1 } });
+    await expect(fit(options(tmp(), { resume: byHand }))).rejects.toThrow(
+      /cannot resume: this checkpoint was not written by fit \(its metadata has no run key and progress\)/,
     );
     const straight = await fit(options(tmp()));
     let epochsRun = 0;

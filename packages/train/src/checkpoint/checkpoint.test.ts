@@ -197,8 +197,18 @@ describe('refusals', () => {
         delete h['0.bias'];
       },
     ],
-    ['an edited shape', (h: Record<string, { shape: number[] }>) => void (h['4.weight']!.shape = [48, 3])],
-    ['an edited dtype', (h: Record<string, { dtype: string }>) => void (h['0.bias']!.dtype = 'I32')],
+    [
+      'an edited shape',
+      (h: Record<string, { shape: number[] }>) => {
+        h['4.weight']!.shape = [48, 3];
+      },
+    ],
+    [
+      'an edited dtype',
+      (h: Record<string, { dtype: string }>) => {
+        h['0.bias']!.dtype = 'I32';
+      },
+    ],
   ])('refuses %s: the digest covers the header', async (_what, edit) => {
     const e = await errorOf(withHeader(edit as never), { params, state });
     expect(e.kind).toBe('checksum');
