@@ -12,6 +12,7 @@ import {
   fanOut,
   groupNorm,
   identity,
+  type Layer,
   maxPool2d,
   parallel,
   relu,
@@ -24,7 +25,7 @@ import { agreement, TOLERANCE } from '../test/helpers.js';
 
 const block = (out: number) => serial(conv2d({ out, kernel: 3, padding: 1 }), groupNorm(2), relu);
 /** x ↦ concat(x, up(inner(down(x)))) along channels. */
-const skip = (inner: ReturnType<typeof serial>, up: ReturnType<typeof serial>) =>
+const skip = (inner: Layer<unknown, unknown>, up: Layer<unknown, unknown>) =>
   serial(fanOut(2), parallel(identity, serial(maxPool2d(2), inner, up)), fanInConcat(1));
 
 const unet = serial(
