@@ -5,17 +5,15 @@
  */
 import { isTensor, type Key, key, setBackend, type Tensor, tensor, treeMap, valueAndGrad } from '@tapenet/autodiff';
 import type { Backend } from '@tapenet/kernels';
-import { type Layer, softmaxCrossEntropy } from '@tapenet/layers';
+import { softmaxCrossEntropy } from '@tapenet/layers';
 import { adam, applyUpdates, type GradientTransformation, sgd } from '@tapenet/optim';
-import { lenet5, mlp } from '@tapenet/zoo';
+import { lenet5, type Model, type ModelParams, type ModelState, mlp } from '@tapenet/zoo';
 
 export type ModelName = 'lenet5' | 'mlp';
-/** The zoo models' params: one record of tensors per named layer. */
-export type Params = Record<string, unknown>;
 
 /** The 'modern' LeNet-5 (conv1 and conv2 are the conv layers the page pictures), or the 784-128-10 MLP. */
-export function makeModel(name: ModelName): Layer<Params, unknown> {
-  return (name === 'lenet5' ? lenet5() : mlp({ hidden: [128] })) as unknown as Layer<Params, unknown>;
+export function makeModel(name: ModelName): Model {
+  return name === 'lenet5' ? lenet5() : mlp({ hidden: [128] });
 }
 
 /** The arg-max class of each row of `[n, 10]` logits. */
@@ -31,10 +29,10 @@ export function argmaxRows(logits: Float32Array | Int32Array | Float64Array | Ui
 
 /** A training run: model, params, Adam state, and the step counter. */
 export class Trainer {
-  readonly model: Layer<Params, unknown>;
+  readonly model: Model;
   readonly name: ModelName;
-  params: Params;
-  state: unknown;
+  params: ModelParams;
+  state: ModelState;
   private opt: GradientTransformation<unknown>;
   private optState: unknown;
   steps = 0;
@@ -56,7 +54,7 @@ export class Trainer {
     const xs = tensor(x, { shape: [n, 1, 28, 28] });
     const ys = tensor(y, { shape: [n] });
     const k: Key = key(this.steps);
-    const objective = (p: Params) => {
+    const objective = (p: ModelParams) => {
       const out = this.model.apply(p, this.state, xs, { train: true, key: k });
       return [softmaxCrossEntropy(out.y, ys), { next: out.state, logits: out.y }] as const;
     };

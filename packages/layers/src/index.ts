@@ -66,7 +66,6 @@ export {
   lecunUniform,
   type Nonlinearity,
   normal,
-  ones,
   torchDefaultBias,
   torchDefaultWeight,
   truncatedNormal,
@@ -74,7 +73,6 @@ export {
   varianceScalingNormal,
   varianceScalingUniform,
   type WeightBiasInit,
-  zeros,
 } from './init.js';
 export { LayerError } from './internal.js';
 export { type LocalParams, type LocallyConnected2dConfig, locallyConnected2d } from './local.js';

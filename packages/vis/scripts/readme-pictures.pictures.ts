@@ -9,6 +9,7 @@ import {
   add,
   concat,
   div,
+  type Grads,
   key,
   mul,
   setBackend,
@@ -21,7 +22,7 @@ import {
 } from '@tapenet/autodiff';
 import { batches, fromImageDataset, loadMnist, MNIST_NORMALIZATION, runOrThrow, split, take } from '@tapenet/datasets';
 import { accuracy, confusionMatrix, forwardTo, softmaxCrossEntropy } from '@tapenet/layers';
-import { lenet5 } from '@tapenet/zoo';
+import { lenet5, paramAt } from '@tapenet/zoo';
 // vis does not depend on @tapenet/kernels; the script takes the wasm backend from the workspace source so it
 // can ask for one thread (the threaded matmul trapped intermittently here, reported to the kernels owner).
 import { createWasmBackend } from '../../kernels/src/index.js';
@@ -50,7 +51,7 @@ const DOCS = join(import.meta.dirname, '..', 'docs');
 
 /** Adam (Kingma & Ba 2015) in a few lines, so this script needs no optimiser package. */
 function adam(lr = 1e-3, b1 = 0.9, b2 = 0.999, eps = 1e-8) {
-  return <P>(params: P, grads: P, m: P, v: P, t: number) => {
+  return <P>(params: P, grads: NoInfer<Grads<P>>, m: P, v: P, t: number) => {
     const m2 = treeMap((mi: Tensor, g: Tensor) => add(mul(mi, b1), mul(g, 1 - b1)), m, grads) as P;
     const v2 = treeMap((vi: Tensor, g: Tensor) => add(mul(vi, b2), mul(mul(g, g), 1 - b2)), v, grads) as P;
     const c1 = 1 - b1 ** t;
@@ -172,8 +173,7 @@ it('makes the README pictures from a trained LeNet-5', async () => {
   );
 
   // weights and feature maps for one digit
-  const convWeight = (name: 'conv1' | 'conv2') =>
-    (params as unknown as Record<string, { weight: Tensor }>)[name]!.weight;
+  const convWeight = (name: 'conv1' | 'conv2') => paramAt(params, `${name}.weight`);
   const digit = tensor(digits.x.data().subarray(0, 784), { shape: [1, 1, 28, 28] });
   await write('filters-conv1.png', renderFilters(convWeight('conv1'), { scale: 8, columns: 6 }));
   await write('filters-conv2.png', renderFilters(convWeight('conv2'), { scale: 5 }));

@@ -14,8 +14,8 @@ import {
   named,
   relu,
   residual,
+  initializers,
   serial,
-  zeros,
 } from '@tapenet/layers';
 import { checkInt, kaimingConv, type Model, withInChannels, ZooConfigError } from './types.js';
 
@@ -117,7 +117,7 @@ export function cifarResnet(config: CifarResNetConfig = {}): Model {
         bn1: batchNorm(),
         relu,
         conv2: conv3(planes),
-        bn2: batchNorm(zeroInitResidual ? { init: { weight: zeros } } : {}),
+        bn2: batchNorm(zeroInitResidual ? { init: { weight: initializers.zeros } } : {}),
       }) as Layer<Record<string, unknown>, Record<string, unknown>>;
       const changes = stride !== 1 || inPlanes !== planes;
       inPlanes = planes;

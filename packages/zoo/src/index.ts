@@ -21,7 +21,12 @@ export {
   MNIST,
   type Model,
   type ModelInfo,
+  type ModelParams,
+  type ModelState,
   type Preprocessing,
+  paramAt,
+  type TensorRecord,
+  type TensorTree,
   ZooConfigError,
 } from './types.js';
 export { type MlpConfig, mlp } from './mlp.js';

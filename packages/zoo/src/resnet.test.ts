@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { bnKeys, keysOf, paramCount, sgdStep } from '../test/helpers.js';
 import { resnet } from './resnet.js';
 import { stateDictShapes } from './state-dict.js';
+import { paramAt } from './types.js';
 
 /**
  * torchvision's ResNet state_dict keys, written from torchvision.models.resnet (`_make_layer`: block 0 of
@@ -87,9 +88,10 @@ describe('resnet (ImageNet, He et al. 2015 Table 1 / torchvision)', () => {
       keyOf(0),
       [3, 32, 32],
     );
-    const p = params as unknown as Record<string, [Record<string, { weight: { toArray(): unknown } }>]>;
-    expect(p.layer1?.[0].bn2?.weight.toArray()).toEqual([0, 0, 0, 0]);
-    expect(p.layer1?.[0].bn1?.weight.toArray()).toEqual([1, 1, 1, 1]);
+    expect(paramAt(params, 'layer1.0.bn2.weight').toArray()).toEqual([0, 0, 0, 0]);
+    expect(paramAt(params, 'layer1.0.bn1.weight').toArray()).toEqual([1, 1, 1, 1]);
+    expect(() => paramAt(params, 'layer1.0.bn9.weight')).toThrow(/paramAt: no tensor at 'layer1.0.bn9.weight'/);
+    expect(() => paramAt(params, 'layer1.0.bn1')).toThrow(/no tensor/);
   });
 
   it('rejects unknown depths and bad configurations', () => {

@@ -9,13 +9,13 @@ import {
   conv2d,
   dense,
   globalAvgPool,
+  initializers,
   type Layer,
   maxPool2d,
   named,
   relu,
   residual,
   serial,
-  zeros,
 } from '@tapenet/layers';
 import { checkInt, kaimingConv, type Model, withInChannels, ZooConfigError } from './types.js';
 
@@ -65,7 +65,8 @@ export type ResNetConfig = {
 const conv = (out: number, kernel: number, stride = 1): Layer<unknown, unknown> =>
   conv2d({ out, kernel, stride, padding: Math.floor(kernel / 2), bias: false, init: kaimingConv });
 
-const bn = (zeroInit = false): Layer<unknown, unknown> => batchNorm(zeroInit ? { init: { weight: zeros } } : {});
+const bn = (zeroInit = false): Layer<unknown, unknown> =>
+  batchNorm(zeroInit ? { init: { weight: initializers.zeros } } : {});
 
 /** Projection shortcut (He et al. option B): 1x1 conv with the block's stride, then BN; keys `downsample.0/1`. */
 const projection = (out: number, stride: number): Layer<unknown, unknown> => serial(conv(out, 1, stride), bn());

@@ -2,16 +2,51 @@
  * @file Types shared by the model files: the `Model` every constructor returns, the registry's
  * `ModelInfo`, torchvision's initialisers, and the error thrown for an invalid configuration.
  */
-import { fmt, type Shape, ShapeError } from '@tapenet/autodiff';
-import { type AnyLayer, type Initializer, heNormal, type Layer, normal, zeros } from '@tapenet/layers';
+import { fmt, isTensor, type Shape, ShapeError, type Tensor } from '@tapenet/autodiff';
+import { type AnyLayer, type Initializer, heNormal, initializers, type Layer, normal } from '@tapenet/layers';
+
+/**
+ * A model's params or state: a record keyed by torchvision's module names whose values are tensors,
+ * records, or lists of tensors and records (`serial`'s children), nested to any depth; `treePaths` gives
+ * the `state_dict` keys. A layer without params or state has an empty record there. (An interface rather
+ * than autodiff's `Tree<Tensor>` alias: TypeScript expands an interface lazily, so `Grads<ModelParams>`
+ * stays finite.)
+ */
+export interface TensorRecord {
+  readonly [name: string]: TensorTree;
+}
+/** A tree of tensors as zoo models hold them: a tensor, a record, or a list of tensors and records. */
+export type TensorTree = Tensor | TensorRecord | readonly (Tensor | TensorRecord)[];
+/** The params of a zoo model. */
+export type ModelParams = TensorRecord;
+/** The state of a zoo model (batch norm's running statistics). */
+export type ModelState = TensorRecord;
 
 /**
  * A zoo model: a layer from `@tapenet/layers` taking `[N, C, H, W]` images to `[N, numClasses]` logits.
- * Its params and state are plain records whose `treePaths` are torchvision's `state_dict` keys. The
- * type is the plain `Layer`, so a model fits wherever a layer is expected; `stateDictShapes` lists its
- * keys and shapes without allocating anything.
+ * Its params and state are `TensorRecord`s, so what `init` returns feeds `apply`, `treePaths`, optimisers
+ * and checkpoints as it is, with no cast; `stateDictShapes` lists its keys and shapes without allocating
+ * anything. Read one tensor by its key with `paramAt(params, 'fc.weight')`.
+ * @example
+ * const net = lenet5();
+ * const { params, state } = net.init(key(0), [1, 28, 28]);
+ * const { y } = net.apply(params, state, x, { train: false });
  */
-export type Model = Layer;
+export type Model<P = ModelParams, S = ModelState> = Layer<P, S>;
+
+/**
+ * The tensor at dotted path `path` (a `state_dict` key such as `layer1.0.conv1.weight`) of a params or
+ * state tree; throws a `RangeError` naming the path when there is no tensor there.
+ * @example const w = paramAt(params, 'conv1.weight'); // Tensor [6, 1, 5, 5]
+ */
+export function paramAt(tree: TensorTree, path: string): Tensor {
+  let at: unknown = tree;
+  for (const part of path.split('.')) {
+    at = typeof at === 'object' && at !== null && !isTensor(at) ? (at as Record<string, unknown>)[part] : undefined;
+  }
+  if (!isTensor(at)) throw new RangeError(`paramAt: no tensor at '${path}'`);
+  return at;
+}
 
 /** Per-channel input normalisation: `x' = (x − mean[c]) / std[c]` on images scaled to [0, 1]. */
 export type Preprocessing = { readonly mean: readonly number[]; readonly std: readonly number[] };
@@ -55,13 +90,13 @@ export function checkProbability(model: string, arg: string, p: number): void {
 /** torchvision's conv init for VGG and ResNet: `kaiming_normal_(mode='fan_out', nonlinearity='relu')`, bias 0. */
 export const kaimingConv: { readonly weight: Initializer; readonly bias: Initializer } = {
   weight: heNormal({ mode: 'fan_out', nonlinearity: 'relu' }),
-  bias: zeros,
+  bias: initializers.zeros,
 };
 
 /** torchvision's VGG linear init: `normal_(0, 0.01)`, bias 0. */
 export const vggLinear: { readonly weight: Initializer; readonly bias: Initializer } = {
   weight: normal({ std: 0.01 }),
-  bias: zeros,
+  bias: initializers.zeros,
 };
 
 /** A channel count scaled by a width multiplier, at least 1. */

@@ -4,10 +4,11 @@ import { countOf, type Layer, softmaxCrossEntropy } from '@tapenet/layers';
 import { stateDictShapes } from '../src/state-dict.js';
 
 /** Trainable parameters by shape inference. */
-export const paramCount = (model: Layer, inShape: readonly number[]): number => countOf(model.describe(inShape).params);
+export const paramCount = (model: Layer<unknown, unknown>, inShape: readonly number[]): number =>
+  countOf(model.describe(inShape).params);
 
 /** Every state-dict key (params and state), sorted. */
-export const keysOf = (model: Layer, inShape: readonly number[]): string[] =>
+export const keysOf = (model: Layer<unknown, unknown>, inShape: readonly number[]): string[] =>
   stateDictShapes(model, inShape)
     .map((e) => e.key)
     .sort();
@@ -31,7 +32,7 @@ export type StepResult = {
  * training mode (fixed dropout key), takes one SGD step of size `lr` and evaluates the loss again.
  */
 export function sgdStep(
-  model: Layer,
+  model: Layer<unknown, unknown>,
   inShape: readonly number[],
   numClasses: number,
   batch = 2,

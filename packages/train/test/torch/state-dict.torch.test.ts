@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { key, random, type Tensor, tensor, treeMap, treePaths } from '@tapenet/autodiff';
 import { adam } from '@tapenet/optim';
-import { zoo } from '@tapenet/zoo';
+import { paramAt, zoo } from '@tapenet/zoo';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatCheckpointError } from '../../src/checkpoint/errors.js';
 import { saveCheckpoint } from '../../src/checkpoint/io.js';
@@ -87,8 +87,7 @@ describe.skipIf(missing !== null)(`PyTorch interop${missing === null ? '' : ` (s
     const loose = await loadStateDictOrThrow(file, init, { strict: false });
     expect(loose.mismatched.map((d) => d.name)).toEqual(['fc.bias', 'fc.weight']);
     expect(loose.loaded).toHaveLength(treePaths(init.params).length + treePaths(init.state).length - 2);
-    const head = (loose.params as unknown as { fc: { weight: Tensor } }).fc.weight;
-    expect(head).toBe((init.params as unknown as { fc: { weight: Tensor } }).fc.weight); // the new head keeps its init
+    expect(paramAt(loose.params, 'fc.weight')).toBe(paramAt(init.params, 'fc.weight')); // the new head keeps its init
   });
 
   it('a tapenet checkpoint loads into torchvision with load_state_dict(strict=True) and gives tapenet’s logits', async () => {
