@@ -5,7 +5,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { CIFAR_IMAGE_BYTES, type CifarBatch, parseCifar10 } from './cifar.js';
 import { CIFAR10_CLASS_NAMES } from './constants.js';
-import { type DatasetError, datasetError } from './errors.js';
+import { type DatasetError, datasetError, runOrThrow } from './errors.js';
 import { exists, readBytes } from './fs-io.js';
 import type { ImageDataset, Split } from './idx-loader.js';
 
@@ -87,3 +87,10 @@ export const loadCifar10 = (dir: string, options: LoadCifar10Options): TE.TaskEi
     TE.map(concat),
   );
 };
+
+/**
+ * {@link loadCifar10} as a plain Promise: resolves with the dataset, rejects with a `DatasetLoadError`.
+ * @example const test = await loadCifar10OrThrow('./cifar-10-batches-bin', { split: 'test' });
+ */
+export const loadCifar10OrThrow = (dir: string, options: LoadCifar10Options): Promise<ImageDataset> =>
+  runOrThrow(loadCifar10(dir, options));

@@ -23,7 +23,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { scanPixelRowsJson } from './clothes-json.js';
 import { FASHION_MNIST_CLASS_NAMES } from './constants.js';
-import { type DatasetError, datasetError } from './errors.js';
+import { type DatasetError, datasetError, runOrThrow } from './errors.js';
 import { fsError, packageDir, readBytes, writeFileAtomic } from './fs-io.js';
 import { serializeIdx } from './idx.js';
 import { type ImageDataset, loadIdxDirectory, MNIST_FILE_NAMES, type Split } from './idx-loader.js';
@@ -166,3 +166,10 @@ export const loadFashionMnist = (options: LoadFashionMnistOptions): TE.TaskEithe
       );
     }),
   );
+
+/**
+ * {@link loadFashionMnist} as a plain Promise: resolves with the dataset, rejects with a `DatasetLoadError`.
+ * @example const train = await loadFashionMnistOrThrow({ split: 'train' });
+ */
+export const loadFashionMnistOrThrow = (options: LoadFashionMnistOptions): Promise<FashionMnistDataset> =>
+  runOrThrow(loadFashionMnist(options));

@@ -9,7 +9,13 @@ export {
   serializeCifar10,
   serializeCifar100,
 } from './cifar.js';
-export { CIFAR10_ARCHIVE_FOLDER, CIFAR10_FILES, type LoadCifar10Options, loadCifar10 } from './cifar-loader.js';
+export {
+  CIFAR10_ARCHIVE_FOLDER,
+  CIFAR10_FILES,
+  type LoadCifar10Options,
+  loadCifar10,
+  loadCifar10OrThrow,
+} from './cifar-loader.js';
 export {
   CIFAR10_CLASS_NAMES,
   CIFAR10_NORMALIZATION,
@@ -32,6 +38,7 @@ export {
   type FashionMnistDataset,
   type LoadFashionMnistOptions,
   loadFashionMnist,
+  loadFashionMnistOrThrow,
 } from './fashion-mnist.js';
 export {
   IDX_MAX_PAYLOAD_BYTES,
@@ -51,9 +58,14 @@ export {
   type ImageDataset,
   type LoadIdxDirectoryOptions,
   loadIdxDirectory,
+  loadIdxDirectoryOrThrow,
   MNIST_FILE_NAMES,
   readIdx,
   type Split,
 } from './idx-loader.js';
-export { type LoadMnistOptions, loadMnist } from './mnist.js';
+export { type LoadMnistOptions, loadMnist, loadMnistOrThrow } from './mnist.js';
 export { computePixelStats, type PixelStats } from './stats.js';
+// The fp-ts pieces a caller of the Either / TaskEither functions needs, so that using them needs no fp-ts
+// import of your own (fp-ts is this package's dependency; add it to yours only for the rest of fp-ts).
+export { type Either, isLeft, isRight } from 'fp-ts/lib/Either.js';
+export type { TaskEither } from 'fp-ts/lib/TaskEither.js';

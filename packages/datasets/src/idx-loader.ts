@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import { type DatasetError, datasetError } from './errors.js';
+import { type DatasetError, datasetError, runOrThrow } from './errors.js';
 import { exists, readMaybeGzip } from './fs-io.js';
 import { type IdxArray, parseIdx } from './idx.js';
 
@@ -169,3 +169,10 @@ export const loadIdxDirectory = (
     TE.chainEitherK(({ images, labels }) => datasetFromIdx(images, labels, options)),
   );
 };
+
+/**
+ * {@link loadIdxDirectory} as a plain Promise: resolves with the dataset, rejects with a `DatasetLoadError`.
+ * @example const emnist = await loadIdxDirectoryOrThrow('./emnist', { split: 'test', files: EMNIST_FILES });
+ */
+export const loadIdxDirectoryOrThrow = (dir: string, options: LoadIdxDirectoryOptions): Promise<ImageDataset> =>
+  runOrThrow(loadIdxDirectory(dir, options));

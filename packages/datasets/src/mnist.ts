@@ -4,7 +4,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { MNIST_CLASS_NAMES } from './constants.js';
-import type { DatasetError } from './errors.js';
+import { type DatasetError, runOrThrow } from './errors.js';
 import { packageDir } from './fs-io.js';
 import { type ImageDataset, loadIdxDirectory, type Split } from './idx-loader.js';
 
@@ -47,3 +47,9 @@ export const loadMnist = (options: LoadMnistOptions): TE.TaskEither<DatasetError
     ),
   );
 };
+
+/**
+ * {@link loadMnist} as a plain Promise: resolves with the dataset, rejects with a `DatasetLoadError`.
+ * @example const train = await loadMnistOrThrow({ split: 'train' });
+ */
+export const loadMnistOrThrow = (options: LoadMnistOptions): Promise<ImageDataset> => runOrThrow(loadMnist(options));
