@@ -39,6 +39,25 @@ export {
   stridesOf,
   windowOutSize,
 } from './shape.js';
+export {
+  alongAxisSizes,
+  batchNormSizes,
+  broadcastAll,
+  checkAxes,
+  checkAxis,
+  checkBatchNormDy,
+  checkBroadcastsTo,
+  checkConvDy,
+  checkFloat,
+  checkIndex,
+  checkSameDtype,
+  checkScatterUpdates,
+  checkShape,
+  fmtShape,
+  type MatmulSizes,
+  matmulSizes,
+  pool2dSizes,
+} from './validate.js';
 export { type BackendOptions, backendNames, createBackend, defaultBackendName } from './select.js';
 export {
   createWasmBackend,

@@ -5,11 +5,12 @@
  * NaN propagates through every arithmetic op; comparisons follow IEEE 754 (any comparison with NaN is
  * false except `notEqual`).
  */
-import type { BinaryOp, CompareOp, DType, Shape, UnaryOp } from '../backend.js';
-import { allocate, broadcastShapes, sizeOf } from '../shape.js';
+import type { BinaryOp, CompareOp, DType, UnaryOp } from '../backend.js';
+import { allocate, sizeOf } from '../shape.js';
 import { erf, erfc } from './erf.js';
 import { broadcastOffsets, sameShape } from './offsets.js';
-import { check, fmt, type RTensor, tensorOf } from './tensor.js';
+import { broadcastAll, checkSameDtype } from '../validate.js';
+import { check, type RTensor, tensorOf } from './tensor.js';
 
 type Fn1 = (x: number) => number;
 type Fn2 = (a: number, b: number) => number;
@@ -87,21 +88,10 @@ export function unary(op: UnaryOp, x: RTensor): RTensor {
   return tensorOf(out, x.shape, x.dtype);
 }
 
-/** The broadcast output shape of `shapes`, or a thrown error naming `kernel`. */
-function broadcastAll(shapes: readonly Shape[], kernel: string): number[] {
-  let out: number[] = [];
-  for (const s of shapes) {
-    const next = broadcastShapes(out, s);
-    check(next !== null, kernel, () => `shapes ${shapes.map(fmt).join(', ')} do not broadcast`);
-    out = next;
-  }
-  return out;
-}
-
 /** Applies `f` to `a` and `b` broadcast together, storing into a fresh array of `dtype`. */
 function map2(f: Fn2, a: RTensor, b: RTensor, dtype: DType, kernel: string): RTensor {
-  check(a.dtype === b.dtype, kernel, () => `dtype mismatch: ${a.dtype} vs ${b.dtype}`);
-  const shape = broadcastAll([a.shape, b.shape], kernel);
+  checkSameDtype(a, b, kernel, check);
+  const shape = broadcastAll([a.shape, b.shape], kernel, check);
   const n = sizeOf(shape);
   const out = allocate(dtype, n);
   const ad = a.data;
@@ -135,8 +125,8 @@ export function compare(op: CompareOp, a: RTensor, b: RTensor): RTensor {
 
 /** `y = cond ≠ 0 ? a : b`, all three broadcast together; y has a's dtype (cond may be any dtype). */
 export function where(cond: RTensor, a: RTensor, b: RTensor): RTensor {
-  check(a.dtype === b.dtype, 'where', () => `dtype mismatch: ${a.dtype} vs ${b.dtype}`);
-  const shape = broadcastAll([cond.shape, a.shape, b.shape], 'where');
+  checkSameDtype(a, b, 'where', check);
+  const shape = broadcastAll([cond.shape, a.shape, b.shape], 'where', check);
   const n = sizeOf(shape);
   const ic = broadcastOffsets(cond.shape, shape, 'where');
   const ia = broadcastOffsets(a.shape, shape, 'where');

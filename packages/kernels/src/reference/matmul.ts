@@ -1,7 +1,8 @@
 /** @file Batched matrix product with broadcast batch dims and transpose flags. */
-import { allocate, broadcastShapes, sizeOf } from '../shape.js';
+import { allocate, sizeOf } from '../shape.js';
+import { checkSameDtype, matmulSizes } from '../validate.js';
 import { broadcastOffsets } from './offsets.js';
-import { check, fmt, type RTensor, tensorOf } from './tensor.js';
+import { check, type RTensor, tensorOf } from './tensor.js';
 
 /**
  * `y[...B, i, j] = Σ_k A[...B, i, k] · B[...B, k, j]` where `A = transposeA ? aᵀ : a` and
@@ -10,19 +11,8 @@ import { check, fmt, type RTensor, tensorOf } from './tensor.js';
  * Loops run i-k-j and accumulate each output row in doubles.
  */
 export function matmul(a: RTensor, b: RTensor, transposeA: boolean, transposeB: boolean): RTensor {
-  const ra = a.shape.length;
-  const rb = b.shape.length;
-  check(ra >= 2 && rb >= 2, 'matmul', () => `needs rank ≥ 2, got ${fmt(a.shape)} and ${fmt(b.shape)}`);
-  check(a.dtype === b.dtype, 'matmul', () => `dtype mismatch: ${a.dtype} vs ${b.dtype}`);
-  const [a0, a1] = [a.shape[ra - 2]!, a.shape[ra - 1]!];
-  const [b0, b1] = [b.shape[rb - 2]!, b.shape[rb - 1]!];
-  const [m, k] = transposeA ? [a1, a0] : [a0, a1];
-  const [kb, n] = transposeB ? [b1, b0] : [b0, b1];
-  check(k === kb, 'matmul', () => `inner dims differ: ${fmt(a.shape)} x ${fmt(b.shape)}`);
-  const batchA = a.shape.slice(0, ra - 2);
-  const batchB = b.shape.slice(0, rb - 2);
-  const batch = broadcastShapes(batchA, batchB);
-  check(batch !== null, 'matmul', () => `batch dims do not broadcast: ${fmt(a.shape)} x ${fmt(b.shape)}`);
+  const { m, k, n, batchA, batchB, batch } = matmulSizes(a.shape, b.shape, transposeA, transposeB, check);
+  checkSameDtype(a, b, 'matmul', check);
   // Which a-matrix and b-matrix each output matrix reads.
   const matA = broadcastOffsets(batchA, batch, 'matmul');
   const matB = broadcastOffsets(batchB, batch, 'matmul');

@@ -5,7 +5,8 @@
 import type { FloatDType, Pair, PadMode, Shape } from '../backend.js';
 import { allocate, sizeOf, stridesOf } from '../shape.js';
 import { broadcastTables, gatherOffsets, strideTable } from './offsets.js';
-import { aroundAxis, check, checkAxis, checkIndex, fmt, fromAccumulator, type RTensor, tensorOf } from './tensor.js';
+import { alongAxisSizes, checkAxis, checkIndex, checkScatterUpdates } from '../validate.js';
+import { aroundAxis, check, fmt, fromAccumulator, type RTensor, tensorOf } from './tensor.js';
 
 /** `y[i] = x[offsets[i]]`, or `fill` where the offset is -1. */
 function gather(x: RTensor, shape: Shape, offsets: Int32Array, fill = 0): RTensor {
@@ -62,7 +63,7 @@ export function concat(xs: readonly RTensor[], axis: number): RTensor {
   const first = xs[0];
   check(first !== undefined, 'concat', () => 'needs at least one tensor');
   const rank = first.shape.length;
-  checkAxis(axis, rank, 'concat');
+  checkAxis(axis, rank, 'concat', check);
   let total = 0;
   for (const x of xs) {
     const same = x.shape.length === rank && x.shape.every((d, a) => a === axis || d === first.shape[a]);
@@ -101,23 +102,12 @@ export function broadcastTo(x: RTensor, shape: Shape): RTensor {
   return gather(x, shape, gatherOffsets(shape, broadcastTables(x.shape, shape, 'broadcastTo')));
 }
 
-/** Checks idx against x's shape (all dims equal except along axis) and returns `[outer, inner]`. */
-function alongAxis(xShape: Shape, idx: RTensor, axis: number, kernel: string): [number, number] {
-  checkIndex(idx, kernel, 'idx');
-  const rank = xShape.length;
-  checkAxis(axis, rank, kernel);
-  const fits = idx.shape.length === rank && idx.shape.every((d, a) => a === axis || d === xShape[a]);
-  check(fits, kernel, () => `idx ${fmt(idx.shape)} does not fit ${fmt(xShape)} along axis ${axis}`);
-  const [outer, , inner] = aroundAxis(xShape, axis);
-  return [outer, inner];
-}
-
 /**
  * `y[o, i, r] = x[o, idx[o, i, r], r]` viewing axis as the middle one (NumPy `take_along_axis`); idx is
  * int32 with x's dims except along axis, y has idx's shape. Throws on an index outside `[0, x.shape[axis])`.
  */
 export function takeAlongAxis(x: RTensor, idx: RTensor, axis: number): RTensor {
-  const [outer, inner] = alongAxis(x.shape, idx, axis, 'takeAlongAxis');
+  const [outer, inner] = alongAxisSizes(x.shape, idx, axis, 'takeAlongAxis', check);
   const len = x.shape[axis]!;
   const m = idx.shape[axis]!;
   const out = allocate(x.dtype, idx.data.length);
@@ -140,9 +130,8 @@ export function takeAlongAxis(x: RTensor, idx: RTensor, axis: number): RTensor {
  */
 export function scatterAddAlongAxis(updates: RTensor, idx: RTensor, axis: number, size: number): RTensor {
   const shape = updates.shape.map((d, a) => (a === axis ? size : d));
-  const [outer, inner] = alongAxis(shape, idx, axis, 'scatterAddAlongAxis');
-  const fits = idx.shape.every((d, a) => d === updates.shape[a]);
-  check(fits, 'scatterAddAlongAxis', () => `idx ${fmt(idx.shape)} and updates ${fmt(updates.shape)} differ`);
+  const [outer, inner] = alongAxisSizes(shape, idx, axis, 'scatterAddAlongAxis', check);
+  checkScatterUpdates(idx.shape, updates.shape, check);
   const m = idx.shape[axis]!;
   const acc = new Float64Array(sizeOf(shape));
   for (let o = 0; o < outer; o++) {
@@ -160,7 +149,7 @@ export function scatterAddAlongAxis(updates: RTensor, idx: RTensor, axis: number
 
 /** int32 indices `[...S]` → `[...S, depth]` of `dtype`: 1 at `[..., idx]`, 0 elsewhere; rows with an index outside `[0, depth)` are all 0. */
 export function oneHot(indices: RTensor, depth: number, dtype: FloatDType): RTensor {
-  checkIndex(indices, 'oneHot', 'indices');
+  checkIndex(indices, 'indices', 'oneHot', check);
   const n = indices.data.length;
   const out = allocate(dtype, n * depth);
   for (let i = 0; i < n; i++) {

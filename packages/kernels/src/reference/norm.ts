@@ -6,21 +6,8 @@
  */
 import type { BatchNormGrads, BatchNormResult, TypedArray } from '../backend.js';
 import { allocate } from '../shape.js';
-import { check, fmt, type RTensor, tensorOf } from './tensor.js';
-
-/** `[N, C, L]` of x, after checking the shapes and dtypes of x and every per-channel `[C]` tensor. */
-function layout(kernel: string, x: RTensor, perChannel: Record<string, RTensor>): [number, number, number] {
-  check(x.dtype !== 'int32', kernel, () => 'needs a float dtype, got int32');
-  check(x.shape.length >= 2, kernel, () => `x ${fmt(x.shape)} needs rank ≥ 2 ([N, C, ...])`);
-  const [n, c] = x.shape as [number, number];
-  const l = x.shape.slice(2).reduce((a, b) => a * b, 1);
-  check(n * l > 0, kernel, () => `x ${fmt(x.shape)} has no values per channel`);
-  for (const [name, t] of Object.entries(perChannel)) {
-    check(t.shape.length === 1 && t.shape[0] === c, kernel, () => `${name} ${fmt(t.shape)} must be [${c}]`);
-    check(t.dtype === x.dtype, kernel, () => `${name} has dtype ${t.dtype} but x has ${x.dtype}`);
-  }
-  return [n, c, l];
-}
+import { batchNormSizes, checkBatchNormDy } from '../validate.js';
+import { check, type RTensor, tensorOf } from './tensor.js';
 
 /** Σ f(i) over the elements i of channel `ch`, in float64. */
 function channelSum(n: number, c: number, l: number, ch: number, f: (i: number) => number): number {
@@ -34,7 +21,7 @@ function channelSum(n: number, c: number, l: number, ch: number, f: (i: number) 
 
 /** Batch normalisation with batch statistics: `y = (x − μ)/√(σ² + eps)·weight + bias` per channel. */
 export function batchNorm(x: RTensor, weight: RTensor, bias: RTensor, eps: number): BatchNormResult<TypedArray> {
-  const [n, c, l] = layout('batchNorm', x, { weight, bias });
+  const [n, c, l] = batchNormSizes(x, { weight, bias }, 'batchNorm', check);
   const xd = x.data;
   const y = allocate(x.dtype, xd.length);
   const mean = allocate(x.dtype, c);
@@ -68,12 +55,8 @@ export function batchNormBackward(
   variance: RTensor,
   eps: number,
 ): BatchNormGrads<TypedArray> {
-  const [n, c, l] = layout('batchNormBackward', x, { weight, mean, variance });
-  check(
-    dy.dtype === x.dtype && dy.shape.length === x.shape.length && dy.shape.every((d, i) => d === x.shape[i]),
-    'batchNormBackward',
-    () => `dy ${dy.dtype} ${fmt(dy.shape)} must match x ${x.dtype} ${fmt(x.shape)}`,
-  );
+  const [n, c, l] = batchNormSizes(x, { weight, mean, variance }, 'batchNormBackward', check);
+  checkBatchNormDy(dy, x, check);
   const xd = x.data;
   const g = dy.data;
   const dx = allocate(x.dtype, xd.length);

@@ -5,8 +5,9 @@
  * `ow*strideW - left + j*dilW`; positions outside the image are padding and are skipped.
  */
 import type { AvgPool2dAttrs, MaxPool2dResult, Pool2dAttrs, Shape, TypedArray } from '../backend.js';
-import { allocate, pool2dOutShape } from '../shape.js';
-import { check, fmt, fromAccumulator, type RTensor, tensorOf } from './tensor.js';
+import { allocate } from '../shape.js';
+import { checkFloat, checkShape, pool2dSizes } from '../validate.js';
+import { check, fromAccumulator, type RTensor, tensorOf } from './tensor.js';
 
 /** Sizes of one pooling problem plus the in-image rows/columns each window position reads. */
 interface Windows {
@@ -37,12 +38,10 @@ function taps(k: number, outN: number, inN: number, stride: number, padBefore: n
 }
 
 function windows(xShape: Shape, a: Pool2dAttrs, kernel: string): Windows {
-  check(xShape.length === 4, kernel, () => `x ${fmt(xShape)} needs rank 4`);
+  const outShape = pool2dSizes(xShape, a, kernel, check);
   const [n, c, h, w] = xShape as [number, number, number, number];
-  const outShape = pool2dOutShape(xShape, a);
   const [, , ho, wo] = outShape;
   const [kh, kw] = a.kernel;
-  check(ho > 0 && wo > 0, kernel, () => `window ${fmt(a.kernel)} does not fit padded input ${fmt(xShape)}`);
   return {
     planes: n * c,
     h,
@@ -131,7 +130,7 @@ function forEachTap(
  * in-image taps (a window wholly in padding then gives 0). x `[N, C, H, W]` → `[N, C, Ho, Wo]`.
  */
 export function avgPool2d(x: RTensor, attrs: AvgPool2dAttrs): RTensor {
-  check(x.dtype !== 'int32', 'avgPool2d', () => 'needs a float dtype, got int32');
+  checkFloat(x, 'avgPool2d', check);
   const P = windows(x.shape, attrs, 'avgPool2d');
   const xd = x.data;
   const y = new Float64Array(P.planes * P.ho * P.wo);
@@ -146,13 +145,9 @@ export function avgPool2d(x: RTensor, attrs: AvgPool2dAttrs): RTensor {
  * dy `[N, C, Ho, Wo]` → dx of shape `xShape`.
  */
 export function avgPool2dBackward(dy: RTensor, xShape: Shape, attrs: AvgPool2dAttrs): RTensor {
-  check(dy.dtype !== 'int32', 'avgPool2dBackward', () => 'needs a float dtype, got int32');
+  checkFloat(dy, 'avgPool2dBackward', check);
   const P = windows(xShape, attrs, 'avgPool2dBackward');
-  check(
-    dy.shape.length === 4 && P.outShape.every((d, i) => d === dy.shape[i]),
-    'avgPool2dBackward',
-    () => `dy ${fmt(dy.shape)}, expected ${fmt(P.outShape)}`,
-  );
+  checkShape('dy', dy.shape, P.outShape, 'avgPool2dBackward', check);
   const dyd = dy.data;
   const dx = new Float64Array(P.planes * P.h * P.w);
   forEachTap(P, attrs.countIncludePad, (win, input, d) => {

@@ -7,7 +7,8 @@
 import type { ArgReduceOp, ReduceOp } from '../backend.js';
 import { allocate, sizeOf } from '../shape.js';
 import { broadcastOffsets } from './offsets.js';
-import { aroundAxis, check, checkAxis, fromAccumulator, type RTensor, tensorOf } from './tensor.js';
+import { checkAxes, checkAxis, checkFloat } from '../validate.js';
+import { aroundAxis, check, fromAccumulator, type RTensor, tensorOf } from './tensor.js';
 
 /** Identity of each reduction: the value of a reduction over an empty set. */
 const INIT: { readonly [K in ReduceOp]: number } = { sum: 0, max: -Infinity, min: Infinity };
@@ -19,10 +20,7 @@ const INIT: { readonly [K in ReduceOp]: number } = { sum: 0, max: -Infinity, min
  */
 export function reduce(op: ReduceOp, x: RTensor, axes: readonly number[]): RTensor {
   const rank = x.shape.length;
-  for (let i = 0; i < axes.length; i++) {
-    checkAxis(axes[i]!, rank, 'reduce');
-    check(i === 0 || axes[i]! > axes[i - 1]!, 'reduce', () => `axes must be distinct and sorted, got [${axes}]`);
-  }
+  checkAxes(axes, rank, 'reduce', check);
   const keep = x.shape.map((d, a) => (axes.includes(a) ? 1 : d));
   const outShape = x.shape.filter((_, a) => !axes.includes(a));
   const acc = new Float64Array(sizeOf(outShape)).fill(INIT[op]);
@@ -48,7 +46,7 @@ export function reduce(op: ReduceOp, x: RTensor, axes: readonly number[]): RTens
  * A NaN counts as the extremum: the first NaN along the axis wins.
  */
 export function argReduce(op: ArgReduceOp, x: RTensor, axis: number): RTensor {
-  checkAxis(axis, x.shape.length, 'argReduce');
+  checkAxis(axis, x.shape.length, 'argReduce', check);
   const [outer, len, inner] = aroundAxis(x.shape, axis);
   check(len > 0 || outer * inner === 0, 'argReduce', () => `${op} over an empty axis`);
   const out = allocate('int32', outer * inner);
@@ -88,8 +86,8 @@ function forEachLine(x: RTensor, axis: number, row: (base: number, len: number, 
  * lose the result.
  */
 function softmaxLike(x: RTensor, axis: number, log: boolean, kernel: string): RTensor {
-  checkAxis(axis, x.shape.length, kernel);
-  check(x.dtype !== 'int32', kernel, () => 'needs a float dtype, got int32');
+  checkAxis(axis, x.shape.length, kernel, check);
+  checkFloat(x, kernel, check);
   const xd = x.data;
   const out = allocate(x.dtype, xd.length);
   const e = new Float64Array(x.shape[axis]!);

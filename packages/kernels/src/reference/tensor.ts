@@ -27,16 +27,6 @@ export function check(cond: boolean, kernel: string, what: () => string): assert
   if (!cond) throw new Error(`reference.${kernel}: ${what()}`);
 }
 
-/** Throws unless `x` is an int32 index tensor. */
-export function checkIndex(x: RTensor, kernel: string, name: string): void {
-  check(x.dtype === 'int32', kernel, () => `${name} must be int32, got ${x.dtype}`);
-}
-
-/** Throws unless `axis` is a valid axis of a rank-`rank` tensor. */
-export function checkAxis(axis: number, rank: number, kernel: string): void {
-  check(Number.isInteger(axis) && axis >= 0 && axis < rank, kernel, () => `axis ${axis} out of range for rank ${rank}`);
-}
-
 /**
  * Splits `shape` around `axis` into `[outer, len, inner]`: the flat index of `(o, j, i)` is
  * `(o*len + j)*inner + i`.
@@ -46,6 +36,4 @@ export function aroundAxis(shape: Shape, axis: number): [number, number, number]
 }
 
 /** Shape text for error messages, e.g. `[2,3]`. */
-export function fmt(shape: Shape): string {
-  return `[${shape.join(',')}]`;
-}
+export { fmtShape as fmt } from '../validate.js';

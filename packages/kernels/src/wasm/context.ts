@@ -39,11 +39,6 @@ export function check(cond: boolean, kernel: string, what: () => string): assert
   if (!cond) throw new Error(`wasm.${kernel}: ${what()}`);
 }
 
-/** Shape text for error messages, e.g. `[2,3]`. */
-export function fmt(shape: Shape): string {
-  return `[${shape.join(',')}]`;
-}
-
 /** Wraps `data` (not copied) as a tensor. */
 export function tensor(data: TypedArray, shape: Shape, dtype: DType): WTensor {
   return { data, shape: [...shape], dtype };

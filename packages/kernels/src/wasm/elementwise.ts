@@ -9,8 +9,9 @@
  */
 import type { BinaryOp, CompareOp, Shape, UnaryOp } from '../backend.js';
 import { reference } from '../reference/index.js';
-import { broadcastShapes, sizeOf, stridesOf } from '../shape.js';
-import { type Ctx, check, fmt, tensor, type WTensor } from './context.js';
+import { sizeOf, stridesOf } from '../shape.js';
+import { broadcastAll, checkSameDtype } from '../validate.js';
+import { type Ctx, check, tensor, type WTensor } from './context.js';
 import * as L from './layout.js';
 
 /** The wasm module's code per op; `null`: computed by the reference's float64 JavaScript for every dtype. */
@@ -128,17 +129,6 @@ export function collapse(shapes: readonly Shape[], out: Shape): Walk | null {
   return { shape, strides };
 }
 
-/** The broadcast shape of `shapes`, or a thrown error naming `kernel`. */
-function broadcastAll(shapes: readonly Shape[], kernel: string): number[] {
-  let out: number[] = [];
-  for (const s of shapes) {
-    const next = broadcastShapes(out, s);
-    check(next !== null, kernel, () => `shapes ${shapes.map(fmt).join(', ')} do not broadcast`);
-    out = next;
-  }
-  return out;
-}
-
 /** Runs JOB_BINARY for `op` over a, b (and cond for where), all float32, broadcast together. */
 function runBinary(
   ctx: Ctx,
@@ -150,7 +140,7 @@ function runBinary(
   condShape?: Shape,
 ): WTensor | null {
   const shapes = condShape === undefined ? [a.shape, b.shape] : [condShape, a.shape, b.shape];
-  const shape = broadcastAll(shapes, kernel);
+  const shape = broadcastAll(shapes, kernel, check);
   const n = sizeOf(shape);
   if (n === 0) return tensor(new Float32Array(0), shape, 'float32');
   const walk = collapse(shapes, shape);
@@ -202,7 +192,7 @@ export function binaryJob(
 export function binary(ctx: Ctx, op: BinaryOp, a: WTensor, b: WTensor): WTensor {
   const code = BINARY[op];
   check(code !== undefined, 'binary', () => `unknown op ${op}`);
-  check(a.dtype === b.dtype, 'binary', () => `dtype mismatch: ${a.dtype} vs ${b.dtype}`);
+  checkSameDtype(a, b, 'binary', check);
   if (a.dtype !== 'float32') return reference.kernels.binary(op, a, b);
   return runBinary(ctx, code, 'binary', a, b) ?? reference.kernels.binary(op, a, b);
 }
@@ -211,14 +201,14 @@ export function binary(ctx: Ctx, op: BinaryOp, a: WTensor, b: WTensor): WTensor 
 export function compare(ctx: Ctx, op: CompareOp, a: WTensor, b: WTensor): WTensor {
   const code = BINARY[op];
   check(code !== undefined, 'compare', () => `unknown op ${op}`);
-  check(a.dtype === b.dtype, 'compare', () => `dtype mismatch: ${a.dtype} vs ${b.dtype}`);
+  checkSameDtype(a, b, 'compare', check);
   if (a.dtype !== 'float32') return reference.kernels.compare(op, a, b);
   return runBinary(ctx, code, 'compare', a, b) ?? reference.kernels.compare(op, a, b);
 }
 
 /** `y = cond ≠ 0 ? a : b`; float32 a and b in wasm, with a cond of any dtype. */
 export function where(ctx: Ctx, cond: WTensor, a: WTensor, b: WTensor): WTensor {
-  check(a.dtype === b.dtype, 'where', () => `dtype mismatch: ${a.dtype} vs ${b.dtype}`);
+  checkSameDtype(a, b, 'where', check);
   if (a.dtype !== 'float32') return reference.kernels.where(cond, a, b);
   // Only `cond ≠ 0` matters: other dtypes become 1/0 (NaN counts as nonzero, as in the reference).
   const c = cond.data instanceof Float32Array ? cond.data : Float32Array.from(cond.data, (v) => (v !== 0 ? 1 : 0));

@@ -7,8 +7,9 @@
  */
 import { reference } from '../reference/index.js';
 import { broadcastOffsets, sameShape } from '../reference/offsets.js';
-import { broadcastShapes, sizeOf } from '../shape.js';
-import { allF32, type Ctx, check, fmt, NS_PER_FLOP, roundUp, type Tuning, tensor, type WTensor } from './context.js';
+import { sizeOf } from '../shape.js';
+import { matmulSizes } from '../validate.js';
+import { allF32, type Ctx, check, NS_PER_FLOP, roundUp, type Tuning, tensor, type WTensor } from './context.js';
 import * as L from './layout.js';
 
 /**
@@ -75,18 +76,7 @@ function batchLayout(ctx: Ctx, own: readonly number[], batch: readonly number[],
  */
 export function matmul(ctx: Ctx, a: WTensor, b: WTensor, transposeA: boolean, transposeB: boolean): WTensor {
   if (!allF32(a, b)) return reference.kernels.matmul(a, b, transposeA, transposeB);
-  const ra = a.shape.length;
-  const rb = b.shape.length;
-  check(ra >= 2 && rb >= 2, 'matmul', () => `needs rank ≥ 2, got ${fmt(a.shape)} and ${fmt(b.shape)}`);
-  const [a0, a1] = [a.shape[ra - 2]!, a.shape[ra - 1]!];
-  const [b0, b1] = [b.shape[rb - 2]!, b.shape[rb - 1]!];
-  const [m, k] = transposeA ? [a1, a0] : [a0, a1];
-  const [kb, n] = transposeB ? [b1, b0] : [b0, b1];
-  check(k === kb, 'matmul', () => `inner dims differ: ${fmt(a.shape)} x ${fmt(b.shape)}`);
-  const batchA = a.shape.slice(0, ra - 2);
-  const batchB = b.shape.slice(0, rb - 2);
-  const batch = broadcastShapes(batchA, batchB);
-  check(batch !== null, 'matmul', () => `batch dims do not broadcast: ${fmt(a.shape)} x ${fmt(b.shape)}`);
+  const { m, k, n, batchA, batchB, batch } = matmulSizes(a.shape, b.shape, transposeA, transposeB, check);
   const count = sizeOf(batch);
   const shape = [...batch, m, n];
   const len = count * m * n;

@@ -11,15 +11,14 @@
 import type { Shape } from '../backend.js';
 import { reference } from '../reference/index.js';
 import { allocate, sizeOf } from '../shape.js';
-import { check, fmt, tensor, type WTensor } from './context.js';
+import { alongAxisSizes, checkBroadcastsTo, checkScatterUpdates } from '../validate.js';
+import { check, tensor, type WTensor } from './context.js';
 import { collapse } from './elementwise.js';
 import { uninitialisedBuffer } from './runtime.js';
 
 /** NumPy broadcasting of x to `shape`, written run by run. */
 export function broadcastTo(x: WTensor, shape: Shape): WTensor {
-  const lead = shape.length - x.shape.length;
-  const fits = lead >= 0 && x.shape.every((d, a) => d === 1 || d === shape[a + lead]);
-  check(fits, 'broadcastTo', () => `cannot broadcast ${fmt(x.shape)} to ${fmt(shape)}`);
+  checkBroadcastsTo(x.shape, shape, 'broadcastTo', check);
   const walk = collapse([x.shape], shape);
   if (walk === null) return reference.kernels.broadcastTo(x, shape); // rank > 6 after collapsing
   const out = allocate(x.dtype, sizeOf(shape));
@@ -47,20 +46,10 @@ export function broadcastTo(x: WTensor, shape: Shape): WTensor {
   return tensor(out, shape, x.dtype);
 }
 
-/** Checks idx against `shape` (all dims equal except along axis) and returns `[outer, inner]`. */
-function alongAxis(shape: readonly number[], idx: WTensor, axis: number, kernel: string): [number, number] {
-  check(idx.dtype === 'int32', kernel, () => `idx must be int32, got ${idx.dtype}`);
-  const rank = shape.length;
-  check(Number.isInteger(axis) && axis >= 0 && axis < rank, kernel, () => `axis ${axis} out of range for rank ${rank}`);
-  const fits = idx.shape.length === rank && idx.shape.every((d, a) => a === axis || d === shape[a]);
-  check(fits, kernel, () => `idx ${fmt(idx.shape)} does not fit ${fmt(shape)} along axis ${axis}`);
-  return [sizeOf(shape.slice(0, axis)), sizeOf(shape.slice(axis + 1))];
-}
-
 /** `y[o, i, r] = x[o, idx[o, i, r], r]` (NumPy take_along_axis); throws on an index outside the axis. */
 export function takeAlongAxis(x: WTensor, idx: WTensor, axis: number): WTensor {
   if (x.dtype !== 'float32' || idx.dtype !== 'int32') return reference.kernels.takeAlongAxis(x, idx, axis);
-  const [outer, inner] = alongAxis(x.shape, idx, axis, 'takeAlongAxis');
+  const [outer, inner] = alongAxisSizes(x.shape, idx, axis, 'takeAlongAxis', check);
   const xd = x.data as Float32Array;
   const id = idx.data as Int32Array;
   const len = x.shape[axis]!;
@@ -80,9 +69,8 @@ export function scatterAddAlongAxis(updates: WTensor, idx: WTensor, axis: number
     return reference.kernels.scatterAddAlongAxis(updates, idx, axis, size);
   }
   const shape = updates.shape.map((d, a) => (a === axis ? size : d));
-  const [outer, inner] = alongAxis(shape, idx, axis, 'scatterAddAlongAxis');
-  const same = idx.shape.every((d, a) => d === updates.shape[a]);
-  check(same, 'scatterAddAlongAxis', () => `idx ${fmt(idx.shape)} and updates ${fmt(updates.shape)} differ`);
+  const [outer, inner] = alongAxisSizes(shape, idx, axis, 'scatterAddAlongAxis', check);
+  checkScatterUpdates(idx.shape, updates.shape, check);
   const ud = updates.data as Float32Array;
   const id = idx.data as Int32Array;
   const m = idx.shape[axis]!;

@@ -42,7 +42,7 @@ describe('wasm batchNorm and batchNormBackward', () => {
     const c2 = b.upload(new Float32Array(2), [2]);
     expect(() => b.kernels.batchNorm(x, c2, c3, 1e-5)).toThrow(/wasm\.batchNorm: weight \[2\] must be \[3\]/);
     expect(() => b.kernels.batchNormBackward(c3, x, c3, c3, c3, 1e-5)).toThrow(
-      /wasm\.batchNormBackward: dy \[3\] must match x \[2,3,2\]/,
+      /wasm\.batchNormBackward: dy float32 \[3\] must match x float32 \[2,3,2\]/,
     );
     expect(() => b.kernels.batchNorm(c3, c3, c3, 1e-5)).toThrow(/wasm\.batchNorm: x \[3\] needs rank ≥ 2/);
   });

@@ -5,8 +5,8 @@
  */
 import type { BatchNormGrads, BatchNormResult, TypedArray } from '../backend.js';
 import { reference } from '../reference/index.js';
-import { sizeOf } from '../shape.js';
-import { allF32, type Ctx, check, fmt, tensor, type WTensor } from './context.js';
+import { batchNormSizes, checkBatchNormDy } from '../validate.js';
+import { allF32, type Ctx, check, tensor, type WTensor } from './context.js';
 import * as L from './layout.js';
 
 /** Checks shapes, writes the geometry and eps into a new descriptor; returns it with [N, C, L] and the tiles. */
@@ -17,13 +17,7 @@ function describe(
   perChannel: Record<string, WTensor>,
   eps: number,
 ): [number, number, number, number, number] {
-  check(x.shape.length >= 2, kernel, () => `x ${fmt(x.shape)} needs rank ≥ 2 ([N, C, ...])`);
-  const [n, c] = x.shape as [number, number];
-  const l = sizeOf(x.shape.slice(2));
-  check(n * l > 0, kernel, () => `x ${fmt(x.shape)} has no values per channel`);
-  for (const [name, t] of Object.entries(perChannel)) {
-    check(t.shape.length === 1 && t.shape[0] === c, kernel, () => `${name} ${fmt(t.shape)} must be [${c}]`);
-  }
+  const [n, c, l] = batchNormSizes(x, perChannel, kernel, check);
   const { rt } = ctx;
   const d = rt.desc(L.BN_WORDS);
   rt.set(d, L.BN_N, n);
@@ -79,11 +73,7 @@ export function batchNormBackward(
   if (!allF32(dy, x, weight, mean, variance)) {
     return reference.kernels.batchNormBackward(dy, x, weight, mean, variance, eps);
   }
-  check(
-    dy.shape.length === x.shape.length && dy.shape.every((v, i) => v === x.shape[i]),
-    'batchNormBackward',
-    () => `dy ${fmt(dy.shape)} must match x ${fmt(x.shape)}`,
-  );
+  checkBatchNormDy(dy, x, check);
   const { rt } = ctx;
   rt.begin();
   const [d, n, c, l, tiles] = describe(ctx, 'batchNormBackward', x, { weight, mean, variance }, eps);

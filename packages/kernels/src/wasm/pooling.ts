@@ -4,8 +4,9 @@
  */
 import type { AvgPool2dAttrs, MaxPool2dResult, Pool2dAttrs, Shape, TypedArray } from '../backend.js';
 import { reference } from '../reference/index.js';
-import { pool2dOutShape, sizeOf } from '../shape.js';
-import { type Ctx, check, fmt, tensor, type WTensor } from './context.js';
+import { sizeOf } from '../shape.js';
+import { checkFloat, checkShape, pool2dSizes } from '../validate.js';
+import { type Ctx, check, tensor, type WTensor } from './context.js';
 import * as L from './layout.js';
 
 /** Writes the window geometry of pooling `xShape` and returns [descriptor, planes, output shape]. */
@@ -15,9 +16,7 @@ function describe(
   a: Pool2dAttrs,
   kernel: string,
 ): [number, number, [number, number, number, number]] {
-  check(xShape.length === 4, kernel, () => `x ${fmt(xShape)} needs rank 4`);
-  const out = pool2dOutShape(xShape, a);
-  check(out[2] > 0 && out[3] > 0, kernel, () => `window ${fmt(a.kernel)} does not fit padded input ${fmt(xShape)}`);
+  const out = pool2dSizes(xShape, a, kernel, check);
   const { rt } = ctx;
   const d = rt.desc(L.P_WORDS);
   const planes = xShape[0]! * xShape[1]!;
@@ -72,7 +71,7 @@ export function maxPool2d(ctx: Ctx, x: WTensor, attrs: Pool2dAttrs): MaxPool2dRe
 
 /** Average pooling: `[N, C, H, W]` → `[N, C, HO, WO]`. */
 export function avgPool2d(ctx: Ctx, x: WTensor, attrs: AvgPool2dAttrs): WTensor {
-  check(x.dtype !== 'int32', 'avgPool2d', () => 'needs a float dtype, got int32');
+  checkFloat(x, 'avgPool2d', check);
   if (x.dtype !== 'float32') return reference.kernels.avgPool2d(x, attrs);
   const { rt } = ctx;
   rt.begin();
@@ -92,16 +91,12 @@ export function avgPool2d(ctx: Ctx, x: WTensor, attrs: AvgPool2dAttrs): WTensor 
 
 /** Adjoint of avgPool2d: dy `[N, C, HO, WO]` → dx of shape `xShape`. */
 export function avgPool2dBackward(ctx: Ctx, dy: WTensor, xShape: Shape, attrs: AvgPool2dAttrs): WTensor {
-  check(dy.dtype !== 'int32', 'avgPool2dBackward', () => 'needs a float dtype, got int32');
+  checkFloat(dy, 'avgPool2dBackward', check);
   if (dy.dtype !== 'float32') return reference.kernels.avgPool2dBackward(dy, xShape, attrs);
   const { rt } = ctx;
   rt.begin();
   const [d, planes, out] = describe(ctx, xShape, attrs, 'avgPool2dBackward');
-  check(
-    dy.shape.length === 4 && out.every((v, i) => v === dy.shape[i]),
-    'avgPool2dBackward',
-    () => `dy ${fmt(dy.shape)}, expected ${fmt(out)}`,
-  );
+  checkShape('dy', dy.shape, out, 'avgPool2dBackward', check);
   const len = sizeOf(xShape);
   if (len === 0) return tensor(new Float32Array(0), xShape, 'float32');
   const pdy = rt.put(dy.data as Float32Array);

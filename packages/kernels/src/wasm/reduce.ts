@@ -5,6 +5,7 @@
 import type { ReduceOp } from '../backend.js';
 import { reference } from '../reference/index.js';
 import { sizeOf } from '../shape.js';
+import { checkAxes, checkAxis, checkFloat } from '../validate.js';
 import { type Ctx, check, tensor, type WTensor } from './context.js';
 import * as L from './layout.js';
 
@@ -37,12 +38,7 @@ function collapse(shape: readonly number[], axes: readonly number[]): { dims: nu
 /** `y[kept] = ⊕_{reduced} x[kept, reduced]` over `axes` (distinct, sorted, non-negative). */
 export function reduce(ctx: Ctx, op: ReduceOp, x: WTensor, axes: readonly number[]): WTensor {
   check(OPS[op] !== undefined, 'reduce', () => `unknown op ${op}`);
-  const rank = x.shape.length;
-  for (let i = 0; i < axes.length; i++) {
-    const a = axes[i]!;
-    check(Number.isInteger(a) && a >= 0 && a < rank, 'reduce', () => `axis ${a} out of range for rank ${rank}`);
-    check(i === 0 || a > axes[i - 1]!, 'reduce', () => `axes must be distinct and sorted, got [${axes}]`);
-  }
+  checkAxes(axes, x.shape.length, 'reduce', check);
   if (x.dtype !== 'float32') return reference.kernels.reduce(op, x, axes);
   const outShape = x.shape.filter((_, a) => !axes.includes(a));
   const outLen = sizeOf(outShape);
@@ -82,9 +78,8 @@ export function reduce(ctx: Ctx, op: ReduceOp, x: WTensor, axes: readonly number
 
 /** Softmax or logSoftmax along `axis`, float32 in wasm. */
 function softmaxLike(ctx: Ctx, x: WTensor, axis: number, log: boolean, kernel: string): WTensor {
-  const rank = x.shape.length;
-  check(Number.isInteger(axis) && axis >= 0 && axis < rank, kernel, () => `axis ${axis} out of range for rank ${rank}`);
-  check(x.dtype !== 'int32', kernel, () => 'needs a float dtype, got int32');
+  checkAxis(axis, x.shape.length, kernel, check);
+  checkFloat(x, kernel, check);
   if (x.dtype !== 'float32') return log ? reference.kernels.logSoftmax(x, axis) : reference.kernels.softmax(x, axis);
   const n = x.data.length;
   if (n === 0) return tensor(new Float32Array(0), x.shape, 'float32');
