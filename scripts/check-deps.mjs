@@ -68,7 +68,9 @@ for (const dir of readdirSync(join(root, 'packages')).map((n) => join(root, 'pac
   }
   for (const [name, file] of imported) {
     if (!declared.has(name)) {
-      problems.push(`${pkg.name}: imports '${name}' (${file}) but does not declare it in dependencies or peerDependencies`);
+      problems.push(
+        `${pkg.name}: imports '${name}' (${file}) but does not declare it in dependencies or peerDependencies`,
+      );
     }
   }
   const resolved = RESOLVED[pkg.name] ?? {};

@@ -3,13 +3,16 @@
  * 1. `pnpm pack` each library package (workspace: ranges become real versions);
  * 2. publint and "are the types wrong" on each tarball;
  * 3. install all tarballs into a scratch project outside the workspace and import each package's
- *    entry points from plain Node, checking the documented exports are there.
+ *    entry points from plain Node, checking the documented exports are there;
+ * 4. install the core packages alone with plain npm, install scripts allowed: nothing may compile
+ *    (`core-install.mjs`), and the time taken is printed.
  * Exits non-zero on the first problem, naming the package.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { checkCoreInstall } from './core-install.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const libs = readdirSync(join(root, 'packages')).map((name) => join(root, 'packages', name));
@@ -55,6 +58,8 @@ writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', p
 run(
   'npm',
   // Peer dependencies (e.g. fast-check for @tapenet/autodiff/testing) are installed as a user would.
+  // Scripts are off here: @tapenet/backend-gpujs brings gpu.js, whose optional `gl` would compile for
+  // minutes; step 4 installs the core with scripts on.
   [
     'install',
     '--no-audit',
@@ -75,4 +80,16 @@ const probe = imports
   .join('\n');
 writeFileSync(join(scratch, 'probe.mjs'), `${probe}\nconsole.log('imported ${imports.length} entry points');\n`);
 console.log(`check-packs: ${run('node', ['probe.mjs'], scratch).trim()} from a scratch project outside the workspace`);
+
+const tarballOf = (name) => {
+  const p = packed.find((x) => x.name === name);
+  if (p === undefined) throw new Error(`check-packs: no tarball for core package ${name}`);
+  return p.tgz;
+};
+try {
+  console.log(`check-packs: ${checkCoreInstall(tarballOf, join(work, 'core'))}`);
+} catch (e) {
+  console.error(`check-packs: the core install failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+  process.exit(1);
+}
 rmSync(work, { recursive: true, force: true });
