@@ -31,6 +31,8 @@ describe('bench smoke', () => {
     expect(r.rows.map((row) => row.id)).toEqual(quick.map((w) => w.id));
     const ids = r.impls.map((i) => i.id);
     expect(ids).toContain('tapenet:reference');
+    // The gpujs columns come from @tapenet/backend-gpujs, created explicitly (kernels has no gpujs factory).
+    expect(ids).toContain('tapenet:gpujs/cpu');
     expect(ids.length + r.unavailable.length).toBeGreaterThanOrEqual(5);
     filled(r);
     for (const row of r.rows) expect(row.cells['tapenet:reference']?.status, row.id).toBe('ok');
