@@ -1,10 +1,10 @@
 /** @file Node file-system helpers for the loaders: typed-error reads, bounded gunzip, atomic writes. */
-import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
+import { writeFileAtomic as writeAtomic } from '@tapenet/autodiff/node';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
@@ -80,21 +80,14 @@ export const exists = async (path: string): Promise<boolean> => {
 };
 
 /**
- * Writes `bytes` to `file` atomically: into a uniquely named temporary file in the same folder, then renamed over
- * `file` (a rename within one file system is atomic, so readers see the old file or the whole new one).
+ * Writes `bytes` to `file` atomically (creating its folder first) with `writeFileAtomic` of
+ * `@tapenet/autodiff/node`: readers see the old file or the whole new one, never a mixture.
  */
 export const writeFileAtomic = (file: string, bytes: Uint8Array): TE.TaskEither<DatasetError, void> =>
   TE.tryCatch(
     async () => {
       await mkdir(dirname(file), { recursive: true });
-      const tmp = `${file}.${process.pid}.${randomUUID()}.tmp`;
-      try {
-        await writeFile(tmp, bytes);
-        await rename(tmp, file);
-      } catch (e) {
-        await unlink(tmp).catch(() => undefined);
-        throw e;
-      }
+      await writeAtomic(file, bytes);
     },
     (e) => datasetError('io', file, `could not write it: ${errText(e)}`),
   );

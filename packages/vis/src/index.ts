@@ -56,7 +56,8 @@ export {
   maximizeActivation,
   roll,
 } from './maximize.js';
-export { decodePng, encodePng, writePngAtomic } from './png.js';
+export { encodePng, type RasterImage } from '@tapenet/datasets';
+export { decodePng, writePngAtomic } from './png.js';
 export { BLACK, Canvas, PALETTE, type Raster, type Rgb, WHITE } from './raster.js';
 export { formatTick, niceTicks, type Ticks } from './ticks.js';
 export {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fc, test } from '@fast-check/vitest';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { decodePng, encodePng, writePngAtomic } from './png.js';
+import { encodePng } from '@tapenet/datasets';
+import { decodePng, writePngAtomic } from './png.js';
 
 const arbRaster = fc
   .record({

@@ -1,38 +1,11 @@
 /**
- * @file PNG in and out through pngjs (pure JavaScript, no native code), and an atomic file write.
+ * @file PNG in and out: encoding is @tapenet/datasets' `encodePng` (re-exported from the package index, the
+ * one encoder in tapenet), decoding goes through pngjs (pure JavaScript, no native code); and the atomic
+ * file write.
  */
-import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { writeFileAtomic } from '@tapenet/autodiff/node';
 import { PNG } from 'pngjs';
 import type { Raster } from './raster.js';
-
-/**
- * Encodes a raster as PNG bytes: 8-bit greyscale for 1 channel, 8-bit RGB for 3.
- * @example writeFileSync('digit.png', encodePng({ width: 28, height: 28, channels: 1, data: pixels }))
- */
-export function encodePng(r: Raster): Uint8Array {
-  const { width, height, channels, data } = r;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
-    throw new RangeError(`encodePng: size must be positive integers, got ${width}x${height}`);
-  }
-  if (channels !== 1 && channels !== 3) throw new RangeError(`encodePng: channels must be 1 or 3, got ${channels}`);
-  if (data.length !== width * height * channels) {
-    throw new RangeError(
-      `encodePng: data has ${data.length} bytes, but ${width}x${height}x${channels} needs ${width * height * channels}`,
-    );
-  }
-  const png = new PNG({ width, height });
-  for (let i = 0; i < width * height; i++) {
-    const s = i * channels;
-    png.data[i * 4] = data[s]!;
-    png.data[i * 4 + 1] = data[channels === 1 ? s : s + 1]!;
-    png.data[i * 4 + 2] = data[channels === 1 ? s : s + 2]!;
-    png.data[i * 4 + 3] = 255;
-  }
-  const bytes = PNG.sync.write(png, { colorType: channels === 1 ? 0 : 2, deflateLevel: 9 });
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
 
 /**
  * Decodes PNG bytes (any bit depth and colour type pngjs reads) to a raster. Alpha is composited onto
@@ -63,17 +36,11 @@ export function decodePng(bytes: Uint8Array, options: { readonly grey?: boolean 
 }
 
 /**
- * Writes `png` to `path` atomically: a temporary file in the same folder, then a rename, so a reader
- * never sees half a file. The folder must exist.
+ * Writes `png` to `path` atomically with `writeFileAtomic` of `@tapenet/autodiff/node` (temporary file
+ * created exclusively beside it, fsync, rename, directory fsync), so a reader never sees half a file. The
+ * folder must exist.
  * @example await writePngAtomic('run/vis/filters.png', renderFilters(params.conv1.weight))
  */
 export async function writePngAtomic(path: string, png: Uint8Array): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFile(tmp, png);
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
+  await writeFileAtomic(path, png);
 }

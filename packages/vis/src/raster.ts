@@ -2,16 +2,14 @@
  * @file Rasters (8-bit images) and a small RGB canvas to draw charts on: rectangles, lines, text in the
  * built-in 5x7 font, and scaled blits of other rasters.
  */
+import type { RasterImage } from '@tapenet/datasets';
 import { GLYPH_H, glyph, textWidth } from './font.js';
 
-/** An 8-bit image: rows top to bottom, channels interleaved (`data.length = width·height·channels`). */
-export type Raster = {
-  readonly width: number;
-  readonly height: number;
-  /** 1 greyscale, 3 RGB. */
-  readonly channels: 1 | 3;
-  readonly data: Uint8Array;
-};
+/**
+ * An 8-bit image as vis draws it: @tapenet/datasets' `RasterImage` (rows top to bottom, channels
+ * interleaved), greyscale or RGB. `encodePng` takes it as it is.
+ */
+export type Raster = RasterImage & { readonly channels: 1 | 3 };
 
 /** An RGB colour, each component 0-255. */
 export type Rgb = readonly [number, number, number];

@@ -1,12 +1,11 @@
 /**
- * @file Reading and atomically writing safetensors files. A write goes to a temporary file in the
- * target's directory, is fsynced, and is renamed over the target, so a reader sees the old file or the
- * new one, never a mixture; on failure the temporary file is removed and the old file is untouched.
+ * @file Reading and atomically writing safetensors files. A write goes through `writeFileAtomic` of
+ * `@tapenet/autodiff/node` (temporary file, fsync, rename, directory fsync), so a reader sees the old file
+ * or the new one, never a mixture; on failure the temporary file is removed and the old file is untouched.
  */
-import { randomBytes } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { constants as bufferConstants } from 'node:buffer';
+import { writeFileAtomic } from '@tapenet/autodiff/node';
 import * as E from 'fp-ts/lib/Either.js';
 import { type SafetensorsError, SafetensorsException } from './errors.js';
 import { type ParsedSafetensors, parseSafetensors, readHeaderLength, type SafetensorsEntry } from './parse.js';
@@ -37,39 +36,12 @@ const nodeFs: FileSystem = {
   unlink: fsp.unlink,
 };
 
-/** The temporary name used while writing `path`: `.<name>.<pid>.<random>.tmp` in the same directory. */
-export const tempPathFor = (path: string): string =>
-  join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-
-async function writeAll(handle: FileHandleLike, bytes: Uint8Array): Promise<void> {
-  let at = 0;
-  while (at < bytes.length) {
-    const { bytesWritten } = await handle.write(bytes, at, bytes.length - at, at);
-    if (bytesWritten <= 0) throw new Error(`write made no progress at byte ${at} of ${bytes.length}`);
-    at += bytesWritten;
-  }
-}
-
-/** Flushes a directory entry (the rename) to disk where the platform allows it; best effort. */
-async function syncDirectory(fs: FileSystem, dir: string): Promise<void> {
-  try {
-    const handle = await fs.open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Some platforms and file systems cannot fsync a directory; the data itself is already synced.
-  }
-}
-
 /**
- * Serializes `entries` and `metadata` (see `serializeSafetensors`) and writes them to `path`
- * atomically: write `.<name>.<pid>.<random>.tmp` beside the target (created exclusively), fsync it,
- * rename it over `path`, then fsync the directory. On any failure the temporary file is removed, the
- * previous file at `path` is left byte-identical, and the error is rethrown. Invalid entries throw a
- * `SafetensorsException` before the file system is touched.
+ * Serializes `entries` and `metadata` (see `serializeSafetensors`) and writes them to `path` atomically
+ * with `writeFileAtomic` of `@tapenet/autodiff/node`: a temporary file beside the target created
+ * exclusively, fsynced, renamed over `path`, then the directory fsynced. On any failure the temporary
+ * file is removed, the previous file at `path` is left byte-identical, and the error is rethrown. Invalid
+ * entries throw a `SafetensorsException` before the file system is touched.
  *
  * @example await writeSafetensorsFile('run/best.safetensors', entries, { epoch: '3' });
  */
@@ -79,27 +51,8 @@ export async function writeSafetensorsFile(
   metadata: Readonly<Record<string, string>> = {},
   options: FileOptions = {},
 ): Promise<void> {
-  const fs = options.fs ?? nodeFs;
   const bytes = serializeSafetensors(entries, metadata);
-  const temp = tempPathFor(path);
-  let handle: FileHandleLike | null = null;
-  let created = false;
-  try {
-    handle = await fs.open(temp, 'wx');
-    created = true;
-    await writeAll(handle, bytes);
-    await handle.sync();
-    const closing = handle;
-    handle = null;
-    await closing.close();
-    await fs.rename(temp, path);
-  } catch (error) {
-    if (handle !== null) await handle.close().catch(() => undefined);
-    // Only a file this call created is removed: never one that merely has the same name.
-    if (created) await fs.unlink(temp).catch(() => undefined);
-    throw error;
-  }
-  await syncDirectory(fs, dirname(path));
+  await writeFileAtomic(path, bytes, { fs: options.fs ?? nodeFs });
 }
 
 const ioError = (file: string, error: unknown): SafetensorsError => {

@@ -16,9 +16,10 @@ export {
   type FileSystem,
   readSafetensorsFile,
   readSafetensorsFileOrThrow,
-  tempPathFor,
   writeSafetensorsFile,
 } from './file.js';
+/** Re-exported: the temporary-file name every atomic write in tapenet uses (see `@tapenet/autodiff/node`). */
+export { tempPathFor } from '@tapenet/autodiff/node';
 export { MAX_DIMENSION, METADATA_KEY } from './header.js';
 export {
   MAX_HEADER_LENGTH,
