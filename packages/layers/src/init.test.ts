@@ -11,12 +11,12 @@ import {
   glorotUniform,
   heNormal,
   heUniform,
+  initializers,
   lecunNormal,
   lecunUniform,
   normal,
   truncatedNormal,
   uniform,
-  zeros,
 } from './index.js';
 
 const stats = (t: Tensor) => {
@@ -29,7 +29,7 @@ const stats = (t: Tensor) => {
 // A dense weight [out = 100, in = 400]: fanIn 400, fanOut 100, 40 000 samples (std error of the std ≈ 0.35%)
 const shape = [100, 400];
 const fans = { fanIn: 400, fanOut: 100, dtype: 'float64' } as const;
-const sample = (init: typeof zeros) => stats(init(key(3), shape, fans));
+const sample = (init: typeof initializers.zeros) => stats(init(key(3), shape, fans));
 
 describe('initialisers', () => {
   it('fans follow torch.nn.init: [out, in, ...receptive]', () => {
@@ -94,7 +94,7 @@ describe('initialisers', () => {
     expect(params.weight.dtype).toBe('float64');
     expect(
       Array.from(
-        dense(3, { init: { bias: zeros } })
+        dense(3, { init: { bias: initializers.zeros } })
           .init(key(0), [2])
           .params.bias!.data(),
       ),
