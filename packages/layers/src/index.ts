@@ -86,7 +86,13 @@ export {
   type ReductionOptions,
   softmaxCrossEntropy,
 } from './losses.js';
-export { accuracy, confusionMatrix, topKAccuracy } from './metrics.js';
+export {
+  accuracy,
+  type ClassificationCounts,
+  classificationCounts,
+  confusionMatrix,
+  topKAccuracy,
+} from './metrics.js';
 export {
   type BatchNormConfig,
   type BatchNormParams,

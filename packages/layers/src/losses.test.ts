@@ -5,6 +5,7 @@ import { checkGrads } from '@tapenet/autodiff/testing';
 import { describe, expect, it } from 'vitest';
 import {
   accuracy,
+  classificationCounts,
   binaryCrossEntropyWithLogits,
   confusionMatrix,
   huber,
@@ -152,6 +153,19 @@ describe('metrics', () => {
     expect(topKAccuracy(logits, labels, 1)).toBe(0.5);
     expect(topKAccuracy(logits, labels, 2)).toBe(0.75); // row 3: label 1 has the smallest logit
     expect(topKAccuracy(logits, labels, 3)).toBe(1);
+  });
+  it('classificationCounts: first arg-max on ties, ties favour the label for top-k, labels in range', () => {
+    const tied = f64([
+      [1, 1, 0],
+      [2, 5, 5],
+    ]);
+    const c = classificationCounts(tied, i32([1, 2]), 1);
+    expect([...c.predictions]).toEqual([0, 1]);
+    expect([c.count, c.correct, c.topKCorrect]).toEqual([2, 0, 2]);
+    expect(classificationCounts(logits, labels).topKCorrect).toBe(0);
+    expect(() => classificationCounts(logits, i32([1, 2, 3, 1]))).toThrow(
+      /classificationCounts: labels hold 3 at row 2; expected a class in \[0, 3\)/,
+    );
   });
   it('confusion matrix: rows are labels, columns predictions', () => {
     const m = confusionMatrix(logits, labels, 3);

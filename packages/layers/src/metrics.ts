@@ -1,22 +1,8 @@
-/** @file Metrics on host numbers: accuracy, top-k accuracy, confusion matrix. No gradients. */
-import {
-  checkInt,
-  checkTensor,
-  argmax,
-  cast,
-  equal,
-  fmt,
-  less,
-  matmul,
-  mean,
-  oneHot,
-  ShapeError,
-  sum,
-  takeAlongAxis,
-  greater,
-  reshape,
-  type Tensor,
-} from '@tapenet/autodiff';
+/**
+ * @file Classification metrics, defined once for tapenet (the training loop's running sums use
+ * `classificationCounts` too): accuracy, top-k accuracy, confusion matrix. Host numbers, no gradients.
+ */
+import { checkInt, checkTensor, argmax, cast, fmt, matmul, oneHot, ShapeError, type Tensor } from '@tapenet/autodiff';
 import { labelIndices } from './losses.js';
 
 function check(op: string, logits: Tensor, labels: Tensor): Tensor {
@@ -34,13 +20,64 @@ function check(op: string, logits: Tensor, labels: Tensor): Tensor {
   return idx;
 }
 
+/** What {@link classificationCounts} returns for one batch. */
+export type ClassificationCounts = {
+  /** Rows (examples). */
+  readonly count: number;
+  /** Rows whose arg-max score is the label. */
+  readonly correct: number;
+  /** Rows whose label is among the `k` largest scores (0 when `k` is 0). */
+  readonly topKCorrect: number;
+  /** The arg-max of each row (the first on ties). */
+  readonly predictions: Int32Array;
+};
+
+/**
+ * The counts every classification metric is made of, in one pass over the scores on the host: each row's
+ * arg-max (the first on ties), whether it is the label, and whether the label is a top-`k` hit: fewer
+ * than `k` classes score strictly higher than it (so ties favour the label). `k = 0` skips top-k.
+ * logits `[N, K]`; labels int32 `[N]` or `[N, K]` one-hot.
+ * @example classificationCounts(logits, labels, 5).topKCorrect
+ */
+export function classificationCounts(logits: Tensor, labels: Tensor, k = 0): ClassificationCounts {
+  const idx = check('classificationCounts', logits, labels).data();
+  checkInt('classificationCounts', 'k', k, 0);
+  const [n, classes] = logits.shape as [number, number];
+  const scores = logits.data();
+  let correct = 0;
+  let topKCorrect = 0;
+  const predictions = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = i * classes;
+    let best = 0;
+    for (let j = 1; j < classes; j++) if (scores[row + j]! > scores[row + best]!) best = j;
+    predictions[i] = best;
+    const label = idx[i]!;
+    if (!(label >= 0 && label < classes)) {
+      throw new ShapeError(
+        'classificationCounts',
+        'labels',
+        `hold ${label} at row ${i}; expected a class in [0, ${classes})`,
+      );
+    }
+    if (best === label) correct++;
+    if (k > 0) {
+      const own = scores[row + label]!;
+      let above = 0;
+      for (let j = 0; j < classes && above < k; j++) if (scores[row + j]! > own) above++;
+      if (above < k) topKCorrect++;
+    }
+  }
+  return { count: n, correct, topKCorrect, predictions };
+}
+
 /**
  * Fraction of rows whose arg-max logit is the label. logits `[N, K]`; labels int32 `[N]` or `[N, K]` one-hot.
  * @example accuracy(tensor([[0.1, 2], [3, 0]]), tensor([1, 1], { dtype: 'int32' })) // 0.5
  */
 export function accuracy(logits: Tensor, labels: Tensor): number {
-  const idx = check('accuracy', logits, labels);
-  return mean(cast(equal(argmax(logits, -1), idx), 'float64')).item();
+  const c = classificationCounts(logits, labels);
+  return c.correct / c.count;
 }
 
 /**
@@ -49,11 +86,9 @@ export function accuracy(logits: Tensor, labels: Tensor): number {
  * @example topKAccuracy(tensor([[3, 2, 1]]), tensor([1], { dtype: 'int32' }), 2) // 1
  */
 export function topKAccuracy(logits: Tensor, labels: Tensor, k: number): number {
-  const idx = check('topKAccuracy', logits, labels);
   checkInt('topKAccuracy', 'k', k, 1);
-  const own = takeAlongAxis(logits, reshape(idx, [idx.size, 1]), 1); // [N, 1]
-  const above = sum(cast(greater(logits, own), 'float64'), [1]);
-  return mean(less(above, k)).item();
+  const c = classificationCounts(logits, labels, k);
+  return c.topKCorrect / c.count;
 }
 
 /**

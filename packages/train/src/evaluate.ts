@@ -3,8 +3,9 @@
  * optional confusion matrix. Batches are made in the dataset's order (no shuffling, no augmentation).
  */
 import { batches, type Dataset } from '@tapenet/datasets';
+import { tensor } from '@tapenet/autodiff';
 import type { Layer } from '@tapenet/layers';
-import { softmaxCrossEntropy } from '@tapenet/layers';
+import { confusionMatrix, softmaxCrossEntropy } from '@tapenet/layers';
 import { addSums, defaultTopK, EMPTY_SUMS, type Metrics, summarize } from './metrics.js';
 import { type LossFn, makeEvalStep } from './step.js';
 
@@ -48,9 +49,10 @@ export async function evaluate<P, S>(options: EvaluateOptions<P, S>): Promise<Ev
     const { metrics, predictions } = step(params, state, batch);
     sums = addSums(sums, metrics);
     if (matrix !== null) {
-      const labels = batch.y.data();
-      predictions.forEach((p, i) => {
-        matrix[labels[i]!]![p]!++;
+      // @tapenet/layers' confusionMatrix (the one definition: rows are labels), summed over batches.
+      const counts = confusionMatrix(tensor(predictions, { shape: [predictions.length] }), batch.y, numClasses).data();
+      matrix.forEach((row, i) => {
+        for (let j = 0; j < numClasses; j++) row[j]! += counts[i * numClasses + j]!;
       });
     }
     options.onBatch?.(sums.count, data.count, summarize(sums, topK));

@@ -22,8 +22,12 @@ describe('batchSums', () => {
   });
 
   it('refuses logits that are not [N, K] and labels of the wrong length', () => {
-    expect(() => batchSums(tensor([1, 2]), labels, 0, 0)).toThrow(/logits must be \[N, K\], got \[2\]/);
-    expect(() => batchSums(logits, tensor([1], { dtype: 'int32' }), 0, 0)).toThrow(/labels must be \[3\]/);
+    expect(() => batchSums(tensor([1, 2]), labels, 0, 0)).toThrow(
+      /classificationCounts: logits have shape \[2\]; expected \[N, K\]/,
+    );
+    expect(() => batchSums(logits, tensor([1], { dtype: 'int32' }), 0, 0)).toThrow(
+      /classificationCounts: labels have shape \[1\]; expected \[3\] indices/,
+    );
   });
 });
 

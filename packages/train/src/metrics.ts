@@ -4,6 +4,7 @@
  * same order give the same figures bit for bit (which is what makes a resumed run equal an uninterrupted one).
  */
 import type { Tensor } from '@tapenet/autodiff';
+import { classificationCounts } from '@tapenet/layers';
 
 /** Running sums over the batches seen so far (plain numbers, JSON-serialisable for checkpoints). */
 export type MetricSums = {
@@ -45,40 +46,9 @@ export function summarize(sums: MetricSums, k: number): Metrics {
 }
 
 /**
- * Arg-max of each row of `scores` (`[N, K]`, row-major) and how many classes score strictly higher than
- * the label (the label counts as a top-k hit when fewer than k do, so ties favour the label).
- */
-function countHits(scores: ArrayLike<number>, labels: ArrayLike<number>, n: number, kClasses: number, k: number) {
-  let correct = 0;
-  let topKCorrect = 0;
-  const predictions = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const row = i * kClasses;
-    let best = 0;
-    let bestValue = scores[row]!;
-    for (let j = 1; j < kClasses; j++) {
-      const v = scores[row + j]!;
-      if (v > bestValue) {
-        bestValue = v;
-        best = j;
-      }
-    }
-    predictions[i] = best;
-    const label = labels[i]!;
-    if (best === label) correct++;
-    if (k > 0) {
-      const own = scores[row + label]!;
-      let above = 0;
-      for (let j = 0; j < kClasses && above < k; j++) if (scores[row + j]! > own) above++;
-      if (above < k) topKCorrect++;
-    }
-  }
-  return { correct, topKCorrect, predictions };
-}
-
-/**
  * Metric sums of one batch from its logits (`[N, K]`), int32 labels (`[N]`) and mean loss, plus the
- * arg-max predictions (for confusion matrices). `k = 0` skips top-k.
+ * arg-max predictions (for confusion matrices). `k = 0` skips top-k. The counts are @tapenet/layers'
+ * `classificationCounts`, the one definition of a hit (and of ties) that `accuracy` and `topKAccuracy` use.
  * @example batchSums(logits, labels, loss.item(), 5).sums.correct
  */
 export function batchSums(
@@ -87,13 +57,8 @@ export function batchSums(
   meanLoss: number,
   k: number,
 ): { readonly sums: MetricSums; readonly predictions: Int32Array } {
-  if (logits.rank !== 2) throw new RangeError(`batchSums: logits must be [N, K], got [${logits.shape.join(', ')}]`);
-  const [n, kClasses] = logits.shape as [number, number];
-  if (labels.rank !== 1 || labels.shape[0] !== n) {
-    throw new RangeError(`batchSums: labels must be [${n}] class indices, got [${labels.shape.join(', ')}]`);
-  }
-  const { correct, topKCorrect, predictions } = countHits(logits.data(), labels.data(), n, kClasses, k);
-  return { sums: { lossSum: meanLoss * n, count: n, correct, topKCorrect }, predictions };
+  const { count, correct, topKCorrect, predictions } = classificationCounts(logits, labels, k);
+  return { sums: { lossSum: meanLoss * count, count, correct, topKCorrect }, predictions };
 }
 
 /** Default top-k: 5 where there are more than 10 classes, otherwise none (0). */
