@@ -1,14 +1,14 @@
 /**
  * @file A conformance case and how it runs: upload the inputs to the backend under test and to the
  * reference, call the kernel on both, read back, check the inputs are unchanged, and compare element by
- * element with the tolerance named in `tolerances.ts` (int32 results exactly).
+ * element with the tolerance named in `src/testing/tolerances.ts` (int32 results exactly).
  */
 import { fc, test } from '@fast-check/vitest';
 import { expect } from 'vitest';
 import type { Backend, Kernels, KTensor, Shape, TypedArray } from '../src/backend.js';
 import { reference } from '../src/reference/index.js';
 import type { HostTensor } from './arbitraries.js';
-import { close, TOL, type TolName } from './tolerances.js';
+import { close, TOL, type TolName } from '../src/testing/index.js';
 
 /** Uploads a host tensor to the backend under test (and remembers it for the input checks). */
 export type Up = (t: HostTensor) => KTensor;

@@ -1,7 +1,7 @@
 /**
  * @file The one conformance suite every backend runs: each kernel of the `Kernels` interface is compared
  * with the `reference` backend on fast-check-drawn shapes and values plus worked examples (`cases.ts`), in
- * float32, with the tolerances of `tolerances.ts`. It also checks that no kernel changes its inputs, that
+ * float32, with the tolerances of `src/testing/tolerances.ts` (the one table, also `@tapenet/kernels/testing`). It also checks that no kernel changes its inputs, that
  * the backend reports the mode that really runs, and that the suite covers every kernel name
  * `reference.kernels` has (a kernel added to the interface without cases fails here).
  *

@@ -10,7 +10,7 @@ import { foldIn, key } from '../random/keys.js';
 import { normalValues } from '../random/sample.js';
 import { tensor, Tensor } from '../tensor.js';
 import { treeTensors } from '../tree.js';
-import { close, TOL, type Tol } from './tolerances.js';
+import { close, TOL, type Tol } from '@tapenet/kernels/testing';
 
 export type CheckGradsOptions = {
   /** 'rev' checks vjp, 'fwd' checks jvp (default both). */

@@ -15,5 +15,5 @@ export {
   type TensorOptions,
 } from './arbitraries.js';
 export { type CheckGradsOptions, checkGrads, GradCheckError } from './check-grads.js';
-export { close, TOL, type Tol } from './tolerances.js';
+export { close, TOL, type Tol, type TolName } from '@tapenet/kernels/testing';
 export { type ArgOutcomeOptions, arbJunk, checkArgOutcome } from './junk.js';
