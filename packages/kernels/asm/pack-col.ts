@@ -6,9 +6,7 @@
  *
  * Every packer reads the conv geometry from the block at `cv` (slots CV_* of layout.ts) into locals once
  * per call: locals stay in registers across the tap loop, whereas a load from `cv` inside the loop would
- * be repeated, since the packed stores could alias it for all the compiler knows. The walk over taps
- * (`c, kh, kw` advanced like an odometer) is written out in each loop rather than called: a call per tap
- * costs more than the copy it drives.
+ * be repeated, since the packed stores could alias it for all the compiler knows.
  */
 import { at, inside, ld, maskedRun } from './mem';
 import {
