@@ -1,8 +1,7 @@
 /** @file The run folder's non-checkpoint artefacts: metrics.json and the PNG pictures. */
-import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Tensor } from '@tapenet/autodiff';
+import { writeFileAtomic } from '@tapenet/autodiff/node';
 import type { EpochRecord, EvaluateResult } from '@tapenet/train';
 import { renderConfusionMatrix, renderCurves, renderFilters, writePngAtomic } from '@tapenet/vis';
 
@@ -18,18 +17,12 @@ export const RUN_FILES = {
 } as const;
 
 /**
- * Writes `value` as pretty JSON to `path` atomically: `.<name>.<pid>.<random>.tmp` beside it (the repo's
- * temporary-file pattern, which a later run removes if this process dies first), then rename.
+ * Writes `value` as pretty JSON to `path` atomically with `writeFileAtomic` of `@tapenet/autodiff/node`
+ * (`.<name>.<pid>.<random>.tmp` beside it, created exclusively, fsynced, renamed; a later run removes the
+ * temporary file if this process dies first).
  */
 export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFile(tmp, `${JSON.stringify(value, null, 2)}\n`, { flag: 'wx' });
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
+  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
 }
 
 /** Loss and accuracy curves (train and validation per epoch). */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { key, type Tensor, treePaths } from '@tapenet/autodiff';
 import { fromTypedArray, loadCheckpointOrThrow, saveCheckpoint, writeSafetensorsFile } from '@tapenet/train';
 import { encodePng } from '@tapenet/vis';
-import { zoo } from '@tapenet/zoo';
+import { paramAt, zoo } from '@tapenet/zoo';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { memoryIo, tempDir } from '../test/helpers.js';
 import { evalCommand } from './commands/eval.js';
@@ -153,11 +153,10 @@ describe('tapenet train --init-from', () => {
     expect(r.out).toContain('"fc3.weight": shape [5, 84] in the file, the model expects [10, 84]');
     const init = zoo.get('lenet5').init(key(0), [1, 28, 28]);
     const best = await loadCheckpointOrThrow(join(out, 'last.safetensors'), init);
-    const p = best.params as unknown as Record<string, { weight: Tensor }>;
-    const from = fiveClasses.params as unknown as Record<string, { weight: Tensor }>;
-    expect(p.conv1!.weight.data()).toEqual(from.conv1!.weight.data());
-    expect(p.fc2!.weight.data()).toEqual(from.fc2!.weight.data());
-    expect(p.fc3!.weight.shape).toEqual([10, 84]);
+    const at = (path: string) => paramAt(best.params, path);
+    expect(at('conv1.weight').data()).toEqual(paramAt(fiveClasses.params, 'conv1.weight').data());
+    expect(at('fc2.weight').data()).toEqual(paramAt(fiveClasses.params, 'fc2.weight').data());
+    expect(at('fc3.weight').shape).toEqual([10, 84]);
   });
 
   it('refuses --init-from with --resume, and a file of which nothing matches', async () => {
