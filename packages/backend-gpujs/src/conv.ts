@@ -8,8 +8,8 @@
  * reduction over Cin·K·K = 576 taps is never cut at gpu.js's default.
  */
 import type { IKernelFunctionThis } from 'gpu.js';
-import type { Conv2dAttrs, Shape } from '@tapenet/kernels';
-import { checkConvBias, conv2dSizes } from '@tapenet/kernels';
+import type { Conv2dAttrs, Conv2dSizes, Shape } from '@tapenet/kernels';
+import { checkConvBias, checkConvDy, checkFloat, checkSameDtype, conv2dSizes } from '@tapenet/kernels';
 import { binary, check } from './elementwise.js';
 import type { GTensor, Runtime, LaunchSpec } from './runtime.js';
 
@@ -132,17 +132,22 @@ export function conv2dFilterGradKernel(
   return s;
 }
 
-/** Validates shapes and attrs (throwing `gpujs.<kernel>: ...`) and returns the kernel constants. */
-function geometry(xShape: Shape, wShape: Shape, a: Conv2dAttrs, kernel: string): ConvConsts {
-  const { n: nb, c, h, w, o, cg, og, kh, kw, ho, wo } = conv2dSizes(xShape, wShape, a, kernel, check);
+/**
+ * Validates shapes and attrs (throwing `gpujs.<kernel>: ...`) and returns the sizes (for the shared dy
+ * check) and the kernel constants.
+ */
+function geometry(xShape: Shape, wShape: Shape, a: Conv2dAttrs, kernel: string): [Conv2dSizes, ConvConsts] {
+  const z = conv2dSizes(xShape, wShape, a, kernel, check);
+  const { n: nb, c, h, w, o, cg, og, kh, kw, ho, wo } = z;
   const [sh, sw] = a.stride;
   const [dh, dw] = a.dilation;
-  return { nb, c, h, w, o, cg, og, kh, kw, ho, wo, sh, sw, pt: a.padding[0], pl: a.padding[2], dh, dw };
+  return [z, { nb, c, h, w, o, cg, og, kh, kw, ho, wo, sh, sw, pt: a.padding[0], pl: a.padding[2], dh, dw }];
 }
 
-function checkDy(dy: Shape, G: ConvConsts, kernel: string): void {
-  const want = [G.nb, G.o, G.ho, G.wo];
-  check(dy.length === 4 && want.every((d, i) => d === dy[i]), kernel, () => `dy [${dy}], expected [${want}]`);
+/** Throws unless a and b share a float dtype (float32: this backend has no float64 tensors). */
+function checkOperands(a: GTensor, b: GTensor, kernel: string): void {
+  checkSameDtype(a, b, kernel, check);
+  checkFloat(a, kernel, check);
 }
 
 /**
@@ -150,8 +155,8 @@ function checkDy(dy: Shape, G: ConvConsts, kernel: string): void {
  * broadcast add afterwards (one more kernel launch; the fusion pays where results are copied per call).
  */
 export function conv2d(rt: Runtime, x: GTensor, w: GTensor, attrs: Conv2dAttrs, bias?: GTensor): GTensor {
-  check(x.dtype === 'float32' && w.dtype === 'float32', 'conv2d', () => `needs float32, got ${x.dtype}, ${w.dtype}`);
-  const G = geometry(x.shape, w.shape, attrs, 'conv2d');
+  checkOperands(x, w, 'conv2d');
+  const [, G] = geometry(x.shape, w.shape, attrs, 'conv2d');
   if (bias !== undefined) checkConvBias(bias, G.o, x.dtype, 'conv2d', check);
   const launch: LaunchSpec = {
     label: 'conv2d',
@@ -169,9 +174,9 @@ export function conv2d(rt: Runtime, x: GTensor, w: GTensor, attrs: Conv2dAttrs, 
 /** dy `[N, O, Ho, Wo]`, w → dx of shape `xShape`. */
 export function conv2dBackpropInput(rt: Runtime, dy: GTensor, w: GTensor, xShape: Shape, attrs: Conv2dAttrs): GTensor {
   const label = 'conv2dBackpropInput';
-  check(dy.dtype === 'float32' && w.dtype === 'float32', label, () => `needs float32, got ${dy.dtype}, ${w.dtype}`);
-  const G = geometry(xShape, w.shape, attrs, label);
-  checkDy(dy.shape, G, label);
+  checkOperands(dy, w, label);
+  const [z, G] = geometry(xShape, w.shape, attrs, label);
+  checkConvDy(dy.shape, z, label, check);
   const launch: LaunchSpec = {
     label,
     kernel: 'conv2dInputGradKernel',
@@ -184,9 +189,9 @@ export function conv2dBackpropInput(rt: Runtime, dy: GTensor, w: GTensor, xShape
 /** x `[N, C, H, W]`, dy `[N, O, Ho, Wo]` → dw of shape `wShape`. */
 export function conv2dBackpropFilter(rt: Runtime, x: GTensor, dy: GTensor, wShape: Shape, attrs: Conv2dAttrs): GTensor {
   const label = 'conv2dBackpropFilter';
-  check(x.dtype === 'float32' && dy.dtype === 'float32', label, () => `needs float32, got ${x.dtype}, ${dy.dtype}`);
-  const G = geometry(x.shape, wShape, attrs, label);
-  checkDy(dy.shape, G, label);
+  checkOperands(x, dy, label);
+  const [z, G] = geometry(x.shape, wShape, attrs, label);
+  checkConvDy(dy.shape, z, label, check);
   const launch: LaunchSpec = {
     label,
     kernel: 'conv2dFilterGradKernel',

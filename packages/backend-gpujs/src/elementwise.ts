@@ -6,8 +6,8 @@
  * store (`isInt`), as the reference's Int32Array store does.
  */
 import type { IKernelFunctionThis } from 'gpu.js';
-import type { BinaryOp, CompareOp, DType, Shape, UnaryOp } from '@tapenet/kernels';
-import { broadcastShapes } from '@tapenet/kernels';
+import type { BinaryOp, CompareOp, DType, UnaryOp } from '@tapenet/kernels';
+import { broadcastAll, checkSameDtype } from '@tapenet/kernels';
 import { broadcastStrides, coalesce, perAxis } from './geometry.js';
 import type { GTensor, DeviceFunction, Runtime, Snippet, LaunchSpec } from './runtime.js';
 import { BINARY, COMPARE, TRUNC_INT, UNARY } from './scalar.js';
@@ -126,24 +126,11 @@ export function check(cond: boolean, kernel: string, what: () => string): assert
   if (!cond) throw new Error(`gpujs.${kernel}: ${what()}`);
 }
 
-const fmt = (s: Shape): string => `[${s.join(',')}]`;
-
-/** The broadcast of `shapes`, or a thrown error naming `kernel`. */
-function broadcastAll(shapes: readonly Shape[], kernel: string): number[] {
-  let out: number[] = [];
-  for (const s of shapes) {
-    const next = broadcastShapes(out, s);
-    check(next !== null, kernel, () => `shapes ${shapes.map(fmt).join(', ')} do not broadcast`);
-    out = next;
-  }
-  return out;
-}
-
 const snippet = (as: string, key: string, fn: DeviceFunction): Snippet => ({ as, key, fn });
 
-/** `y = op(x)` elementwise; float32 only. */
+/** `y = op(x)` elementwise; float only (float32: this backend has no float64 tensors). */
 export function unary(rt: Runtime, op: UnaryOp, x: GTensor): GTensor {
-  check(x.dtype === 'float32', 'unary', () => `${op} needs float32, got ${x.dtype}`);
+  check(x.dtype !== 'int32', 'unary', () => `${op} needs a float dtype, got int32`);
   const fn = UNARY[op];
   check(fn !== undefined, 'unary', () => `unknown op ${op}`);
   return rt.tensor(
@@ -155,8 +142,8 @@ export function unary(rt: Runtime, op: UnaryOp, x: GTensor): GTensor {
 }
 
 function map2(rt: Runtime, label: string, key: string, fn: DeviceFunction, a: GTensor, b: GTensor): GTensor {
-  check(a.dtype === b.dtype, label, () => `dtype mismatch: ${a.dtype} vs ${b.dtype}`);
-  const shape = broadcastAll([a.shape, b.shape], label);
+  checkSameDtype(a, b, label, check);
+  const shape = broadcastAll([a.shape, b.shape], label, check);
   const w = coalesce(
     { dims: shape, strides: [broadcastStrides(a.shape, shape), broadcastStrides(b.shape, shape)] },
     label,
@@ -191,8 +178,8 @@ export function compare(rt: Runtime, op: CompareOp, a: GTensor, b: GTensor): GTe
 
 /** `y = cond ≠ 0 ? a : b`, all three broadcast together; y has a's dtype. */
 export function where(rt: Runtime, cond: GTensor, a: GTensor, b: GTensor): GTensor {
-  check(a.dtype === b.dtype, 'where', () => `dtype mismatch: ${a.dtype} vs ${b.dtype}`);
-  const shape = broadcastAll([cond.shape, a.shape, b.shape], 'where');
+  checkSameDtype(a, b, 'where', check);
+  const shape = broadcastAll([cond.shape, a.shape, b.shape], 'where', check);
   const strides = [cond.shape, a.shape, b.shape].map((s) => broadcastStrides(s, shape));
   const w = coalesce({ dims: shape, strides }, 'where');
   const constants = {

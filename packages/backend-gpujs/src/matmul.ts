@@ -4,7 +4,7 @@
  * output matrix reads comes from two small host tables (one entry per output matrix).
  */
 import type { IKernelFunctionThis } from 'gpu.js';
-import { broadcastShapes, sizeOf, stridesOf } from '@tapenet/kernels';
+import { checkSameDtype, matmulSizes, sizeOf, stridesOf } from '@tapenet/kernels';
 import { check } from './elementwise.js';
 import { broadcastStrides } from './geometry.js';
 import type { GTensor, Runtime, LaunchSpec } from './runtime.js';
@@ -67,19 +67,8 @@ function matrixOffsets(batchIn: readonly number[], batch: readonly number[], mat
  * transposeB) → `[...broadcast(Ba, Bb), M, N]`.
  */
 export function matmul(rt: Runtime, a: GTensor, b: GTensor, transposeA: boolean, transposeB: boolean): GTensor {
-  const ra = a.shape.length;
-  const rb = b.shape.length;
-  check(ra >= 2 && rb >= 2, 'matmul', () => `needs rank ≥ 2, got [${a.shape}] and [${b.shape}]`);
-  check(a.dtype === b.dtype, 'matmul', () => `dtype mismatch: ${a.dtype} vs ${b.dtype}`);
-  const [a0, a1] = [a.shape[ra - 2]!, a.shape[ra - 1]!];
-  const [b0, b1] = [b.shape[rb - 2]!, b.shape[rb - 1]!];
-  const [m, k] = transposeA ? [a1, a0] : [a0, a1];
-  const [kb, n] = transposeB ? [b1, b0] : [b0, b1];
-  check(k === kb, 'matmul', () => `inner dims differ: [${a.shape}] x [${b.shape}]`);
-  const batchA = a.shape.slice(0, ra - 2);
-  const batchB = b.shape.slice(0, rb - 2);
-  const batch = broadcastShapes(batchA, batchB);
-  check(batch !== null, 'matmul', () => `batch dims do not broadcast: [${a.shape}] x [${b.shape}]`);
+  const { m, k, n, batchA, batchB, batch } = matmulSizes(a.shape, b.shape, transposeA, transposeB, check);
+  checkSameDtype(a, b, 'matmul', check);
   const [ai, ak] = transposeA ? [1, m] : [k, 1];
   const [bk, bj] = transposeB ? [1, k] : [n, 1];
   const offA = matrixOffsets(batchA, batch, m * k);

@@ -5,7 +5,16 @@
  */
 import type { IKernelFunctionThis } from 'gpu.js';
 import type { FloatDType, Pair, PadMode, Shape } from '@tapenet/kernels';
-import { sizeOf, stridesOf } from '@tapenet/kernels';
+import {
+  alongAxisSizes,
+  checkAxis,
+  checkBroadcastsTo,
+  checkIndex,
+  checkScatterUpdates,
+  fmtShape,
+  sizeOf,
+  stridesOf,
+} from '@tapenet/kernels';
 import { check } from './elementwise.js';
 import { aroundAxis, broadcastStrides, coalesce, MAX_RANK, perAxis } from './geometry.js';
 import type { GTensor, Runtime, LaunchSpec } from './runtime.js';
@@ -119,11 +128,9 @@ export function pad(rt: Runtime, x: GTensor, pads: readonly Pair[], mode: PadMod
   const rank = x.shape.length;
   check(pads.length === rank, 'pad', () => `needs ${rank} [before, after] pairs, got ${pads.length}`);
   check(rank <= MAX_RANK, 'pad', () => `rank ${rank} is above this backend's ${MAX_RANK}`);
-  check(
-    pads.every(([b, a]) => b >= 0 && a >= 0),
-    'pad',
-    () => 'pads must be non-negative',
-  );
+  for (const [before, after] of pads) {
+    check(before >= 0 && after >= 0, 'pad', () => `pads must be non-negative, got [${before}, ${after}]`);
+  }
   const shape = x.shape.map((n, a) => pads[a]![0] + n + pads[a]![1]);
   const lead = new Array<number>(MAX_RANK - rank).fill(1);
   const zero = new Array<number>(MAX_RANK - rank).fill(0);
@@ -148,7 +155,7 @@ export function slice(rt: Runtime, x: GTensor, begin: readonly number[], size: r
   let base = 0;
   for (let a = 0; a < rank; a++) {
     const [b, s, n] = [begin[a]!, size[a]!, x.shape[a]!];
-    check(b >= 0 && s >= 0 && b + s <= n, 'slice', () => `block [${begin}]+[${size}] outside [${x.shape}]`);
+    check(b >= 0 && s >= 0 && b + s <= n, 'slice', () => `block [${begin}]+[${size}] outside ${fmtShape(x.shape)}`);
     base += b * strides[a]!;
   }
   return view(rt, 'slice', x, size, strides, base);
@@ -172,9 +179,7 @@ export function transpose(rt: Runtime, x: GTensor, perm: readonly number[]): GTe
 
 /** NumPy broadcasting of x to `shape`. */
 export function broadcastTo(rt: Runtime, x: GTensor, shape: Shape): GTensor {
-  const lead = shape.length - x.shape.length;
-  const fits = lead >= 0 && x.shape.every((d, a) => d === 1 || d === shape[a + lead]);
-  check(fits, 'broadcastTo', () => `cannot broadcast [${x.shape}] to [${shape}]`);
+  checkBroadcastsTo(x.shape, shape, 'broadcastTo', check);
   return view(rt, 'broadcastTo', x, shape, broadcastStrides(x.shape, shape), 0);
 }
 
@@ -201,10 +206,14 @@ export function concat(rt: Runtime, xs: readonly GTensor[], axis: number): GTens
   const first = xs[0];
   check(first !== undefined, 'concat', () => 'needs at least one tensor');
   const rank = first.shape.length;
-  check(Number.isInteger(axis) && axis >= 0 && axis < rank, 'concat', () => `axis ${axis} out of range`);
+  checkAxis(axis, rank, 'concat', check);
   for (const x of xs) {
     const same = x.shape.length === rank && x.shape.every((d, a) => a === axis || d === first.shape[a]);
-    check(same && x.dtype === first.dtype, 'concat', () => `[${x.shape}] ${x.dtype} does not match [${first.shape}]`);
+    check(
+      same && x.dtype === first.dtype,
+      'concat',
+      () => `${fmtShape(x.shape)} ${x.dtype} does not match ${fmtShape(first.shape)} ${first.dtype}`,
+    );
   }
   let acc = copy(rt, first, 'concat');
   for (const x of xs.slice(1)) {
@@ -269,17 +278,9 @@ function checkHostIndices(idx: GTensor, len: number, kernel: string): void {
   for (const j of idx.data) check(j >= 0 && j < len, kernel, () => `index ${j} outside [0, ${len})`);
 }
 
-function checkAlong(xShape: Shape, idx: GTensor, axis: number, kernel: string): void {
-  check(idx.dtype === 'int32', kernel, () => `idx must be int32, got ${idx.dtype}`);
-  const rank = xShape.length;
-  check(Number.isInteger(axis) && axis >= 0 && axis < rank, kernel, () => `axis ${axis} out of range`);
-  const fits = idx.shape.length === rank && idx.shape.every((d, a) => a === axis || d === xShape[a]);
-  check(fits, kernel, () => `idx [${idx.shape}] does not fit [${xShape}] along axis ${axis}`);
-}
-
 /** NumPy `take_along_axis`: y has idx's shape. */
 export function takeAlongAxis(rt: Runtime, x: GTensor, idx: GTensor, axis: number): GTensor {
-  checkAlong(x.shape, idx, axis, 'takeAlongAxis');
+  alongAxisSizes(x.shape, idx, axis, 'takeAlongAxis', check);
   const len = x.shape[axis]!;
   checkHostIndices(idx, len, 'takeAlongAxis');
   const [, m, inner] = aroundAxis(idx.shape, axis);
@@ -290,9 +291,8 @@ export function takeAlongAxis(rt: Runtime, x: GTensor, idx: GTensor, axis: numbe
 /** Transpose of takeAlongAxis: zeros with `size` along axis, each update added at its index. */
 export function scatterAddAlongAxis(rt: Runtime, updates: GTensor, idx: GTensor, axis: number, size: number): GTensor {
   const shape = updates.shape.map((d, a) => (a === axis ? size : d));
-  checkAlong(shape, idx, axis, 'scatterAddAlongAxis');
-  const same = idx.shape.every((d, a) => d === updates.shape[a]);
-  check(same, 'scatterAddAlongAxis', () => `idx [${idx.shape}] and updates [${updates.shape}] differ`);
+  alongAxisSizes(shape, idx, axis, 'scatterAddAlongAxis', check);
+  checkScatterUpdates(idx.shape, updates.shape, check);
   checkHostIndices(idx, size, 'scatterAddAlongAxis');
   const [, m, inner] = aroundAxis(idx.shape, axis);
   const launch: LaunchSpec = {
@@ -317,7 +317,7 @@ export function oneHotKernel(this: IKernelFunctionThis<OneHotConsts>, idx: Float
 
 /** int32 indices `[...S]` → `[...S, depth]`; out-of-range rows are all 0. float32 only. */
 export function oneHot(rt: Runtime, indices: GTensor, depth: number, dtype: FloatDType): GTensor {
-  check(indices.dtype === 'int32', 'oneHot', () => `indices must be int32, got ${indices.dtype}`);
+  checkIndex(indices, 'indices', 'oneHot', check);
   check(dtype === 'float32', 'oneHot', () => 'float64 is not supported by the gpujs backend (float32 storage)');
   const launch: LaunchSpec = { label: 'oneHot', kernel: 'oneHotKernel', constants: { depth } };
   return rt.tensor(launch, [indices], [...indices.shape, depth], dtype);

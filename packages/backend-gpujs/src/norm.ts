@@ -6,6 +6,7 @@
  */
 import type { IKernelFunctionThis } from 'gpu.js';
 import type { BatchNormGrads, BatchNormResult, Shape } from '@tapenet/kernels';
+import { batchNormSizes, checkBatchNormDy } from '@tapenet/kernels';
 import { check } from './elementwise.js';
 import type { GpujsData, GTensor, DeviceFunction, Launch, Runtime } from './runtime.js';
 
@@ -127,17 +128,12 @@ export function batchNormGradKernel(
   return weight[ch]! * r * (dy[this.thread.x]! - (dBias[ch]! + xhat * dWeight[ch]!) / count);
 }
 
-/** `{ n, c, l }` of x `[N, C, L]`, after checking x (float32, rank ≥ 2, values per channel) and each `[C]`. */
+/**
+ * `{ n, c, l }` of x `[N, C, L]`, after the shared checks of x (float, rank ≥ 2, values per channel) and of
+ * each `[C]` tensor (x's dtype); float means float32 here, this backend has no float64 tensors.
+ */
 function layout(label: string, x: GTensor, perChannel: Record<string, GTensor>): NormConsts {
-  check(x.dtype === 'float32', label, () => `needs float32, got ${x.dtype}`);
-  check(x.shape.length >= 2, label, () => `x [${x.shape}] needs rank ≥ 2 ([N, C, ...])`);
-  const [n, c] = x.shape as [number, number];
-  const l = x.shape.slice(2).reduce((a, b) => a * b, 1);
-  check(n * l > 0, label, () => `x [${x.shape}] has no values per channel`);
-  for (const [name, t] of Object.entries(perChannel)) {
-    check(t.shape.length === 1 && t.shape[0] === c, label, () => `${name} [${t.shape}] must be [${c}]`);
-    check(t.dtype === 'float32', label, () => `${name} needs float32, got ${t.dtype}`);
-  }
+  const [n, c, l] = batchNormSizes(x, perChannel, label, check);
   return { n, c, l, op: 0 };
 }
 
@@ -176,11 +172,7 @@ export function batchNormBackward(
 ): BatchNormGrads<GpujsData> {
   const label = 'batchNormBackward';
   const k = layout(label, x, { weight, mean, variance });
-  check(
-    dy.dtype === x.dtype && dy.shape.length === x.shape.length && dy.shape.every((d, i) => d === x.shape[i]),
-    label,
-    () => `dy ${dy.dtype} [${dy.shape}] must match x ${x.dtype} [${x.shape}]`,
-  );
+  checkBatchNormDy(dy, x, check);
   const cShape: Shape = [k.c];
   const sums = [dy, x, mean, variance, eps];
   const dBias = rt.tensor(launch(label, 'channelGradKernel', { ...k, op: 0 }), sums, cShape, 'float32');

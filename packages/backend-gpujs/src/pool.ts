@@ -6,7 +6,7 @@
  */
 import type { IKernelFunctionThis } from 'gpu.js';
 import type { AvgPool2dAttrs, MaxPool2dResult, Pool2dAttrs, Shape } from '@tapenet/kernels';
-import { pool2dOutShape } from '@tapenet/kernels';
+import { checkFloat, checkShape, pool2dSizes } from '@tapenet/kernels';
 import { check } from './elementwise.js';
 import type { GpujsData, GTensor, Runtime, LaunchSpec } from './runtime.js';
 
@@ -151,10 +151,8 @@ export function avgPoolGradKernel(this: IKernelFunctionThis<PoolConsts>, dy: Flo
 
 /** Validates and returns the constants plus the `[N, C, Ho, Wo]` output shape. */
 function windows(xShape: Shape, a: Pool2dAttrs, cip: boolean, kernel: string): [PoolConsts, Shape] {
-  check(xShape.length === 4, kernel, () => `x [${xShape}] needs rank 4`);
-  const outShape = pool2dOutShape(xShape, a);
+  const outShape = pool2dSizes(xShape, a, kernel, check);
   const [, , ho, wo] = outShape;
-  check(ho > 0 && wo > 0, kernel, () => `window [${a.kernel}] does not fit padded input [${xShape}]`);
   const [h, w] = [xShape[2]!, xShape[3]!];
   const consts: PoolConsts = {
     h,
@@ -191,7 +189,7 @@ export function maxPool2d(rt: Runtime, x: GTensor, attrs: Pool2dAttrs): MaxPool2
 
 /** x `[N, C, H, W]` → `[N, C, Ho, Wo]`. */
 export function avgPool2d(rt: Runtime, x: GTensor, attrs: AvgPool2dAttrs): GTensor {
-  check(x.dtype === 'float32', 'avgPool2d', () => `needs float32, got ${x.dtype}`);
+  checkFloat(x, 'avgPool2d', check);
   const [P, outShape] = windows(x.shape, attrs, attrs.countIncludePad, 'avgPool2d');
   const launch: LaunchSpec = {
     label: 'avgPool2d',
@@ -205,13 +203,9 @@ export function avgPool2d(rt: Runtime, x: GTensor, attrs: AvgPool2dAttrs): GTens
 /** dy `[N, C, Ho, Wo]` → dx of shape `xShape`. */
 export function avgPool2dBackward(rt: Runtime, dy: GTensor, xShape: Shape, attrs: AvgPool2dAttrs): GTensor {
   const label = 'avgPool2dBackward';
-  check(dy.dtype === 'float32', label, () => `needs float32, got ${dy.dtype}`);
+  checkFloat(dy, label, check);
   const [P, outShape] = windows(xShape, attrs, attrs.countIncludePad, label);
-  check(
-    dy.shape.length === 4 && outShape.every((d, i) => d === dy.shape[i]),
-    label,
-    () => `dy [${dy.shape}], expected [${outShape}]`,
-  );
+  checkShape('dy', dy.shape, outShape, label, check);
   const launch: LaunchSpec = { label, kernel: 'avgPoolGradKernel', constants: { ...P }, loopMax: Math.max(P.kh, P.kw) };
   return rt.tensor(launch, [dy], xShape, 'float32');
 }

@@ -5,7 +5,7 @@
  */
 import type { IKernelFunctionThis } from 'gpu.js';
 import type { ArgReduceOp, ReduceOp, Shape } from '@tapenet/kernels';
-import { sizeOf } from '@tapenet/kernels';
+import { checkAxes, checkAxis, checkFloat, sizeOf } from '@tapenet/kernels';
 import { check } from './elementwise.js';
 import { aroundAxis } from './geometry.js';
 import { copy } from './movement.js';
@@ -114,11 +114,7 @@ function reduceBlock(rt: Runtime, op: ReduceOp, x: GTensor, a0: number, a1: numb
 
 /** Reduces over `axes` (distinct, sorted), one contiguous run of axes per pass, last run first. */
 export function reduce(rt: Runtime, op: ReduceOp, x: GTensor, axes: readonly number[]): GTensor {
-  const rank = x.shape.length;
-  axes.forEach((a, i) => {
-    check(Number.isInteger(a) && a >= 0 && a < rank, 'reduce', () => `axis ${a} out of range for rank ${rank}`);
-    check(i === 0 || a > axes[i - 1]!, 'reduce', () => `axes must be distinct and sorted, got [${axes}]`);
-  });
+  checkAxes(axes, x.shape.length, 'reduce', check);
   check(op === 'sum' || op === 'max' || op === 'min', 'reduce', () => `unknown op ${op}`);
   if (axes.length === 0) return copy(rt, x, 'reduce');
   let cur = x;
@@ -136,8 +132,7 @@ export function reduce(rt: Runtime, op: ReduceOp, x: GTensor, axes: readonly num
 
 /** Index of the first max/min along `axis` (removed from the shape); int32. */
 export function argReduce(rt: Runtime, op: ArgReduceOp, x: GTensor, axis: number): GTensor {
-  const rank = x.shape.length;
-  check(Number.isInteger(axis) && axis >= 0 && axis < rank, 'argReduce', () => `axis ${axis} out of range`);
+  checkAxis(axis, x.shape.length, 'argReduce', check);
   const [outer, len, inner] = aroundAxis(x.shape, axis);
   check(len > 0 || outer * inner === 0, 'argReduce', () => `${op} over an empty axis`);
   check(op === 'argmax' || op === 'argmin', 'argReduce', () => `unknown op ${op}`);
@@ -154,9 +149,8 @@ export function argReduce(rt: Runtime, op: ArgReduceOp, x: GTensor, axis: number
 /** softmax (`log` false) or logSoftmax along `axis`: `m = max x`, `ls = log Σ exp(x - m)`, then apply. */
 function softmaxLike(rt: Runtime, x: GTensor, axis: number, log: boolean): GTensor {
   const label = log ? 'logSoftmax' : 'softmax';
-  const rank = x.shape.length;
-  check(Number.isInteger(axis) && axis >= 0 && axis < rank, label, () => `axis ${axis} out of range`);
-  check(x.dtype === 'float32', label, () => `needs float32, got ${x.dtype}`);
+  checkAxis(axis, x.shape.length, label, check);
+  checkFloat(x, label, check);
   const [, len, inner] = aroundAxis(x.shape, axis);
   if (sizeOf(x.shape) === 0) return copy(rt, x, label);
   const lineShape: Shape = x.shape.filter((_, a) => a !== axis);
