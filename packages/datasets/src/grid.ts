@@ -1,5 +1,5 @@
 /** @file Tiling a batch of NCHW images into one 8-bit raster image (for a PNG contact sheet). */
-import type { RasterImage } from './png.js';
+import type { RasterImage } from '@tapenet/autodiff/node';
 import type { PixelBatch } from './warp.js';
 
 /** Options of {@link tileImages}. */

@@ -1,6 +1,7 @@
 /**
  * @file Public surface of @tapenet/datasets: file formats and loaders, the `Dataset` value and its seeded
- * pipeline (shuffle, take, split, map, batches), augmentation, and a small PNG writer.
+ * pipeline (shuffle, take, split, map, batches), augmentation, and the PNG encoder (re-exported from
+ * @tapenet/autodiff/node).
  */
 export * from './formats.js';
 export { type Augment, type AugmentOptions, augment } from './augment.js';
@@ -29,7 +30,8 @@ export {
   take,
 } from './dataset.js';
 export { type TileOptions, tileImages } from './grid.js';
-export { crc32, encodePng, PNG_SIGNATURE, type RasterImage } from './png.js';
+// The PNG encoder is @tapenet/autodiff/node's (one encoder for datasets and vis), re-exported.
+export { crc32, encodePng, PNG_SIGNATURE, type RasterImage } from '@tapenet/autodiff/node';
 export { type SplitOptions, split, stratifiedQuotas } from './split.js';
 export {
   adjustImages,

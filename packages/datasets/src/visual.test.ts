@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { key } from '@tapenet/autodiff';
 import { expect, it } from 'vitest';
-import { decodePng } from '../test/png-decode.js';
+import { decodePng } from '../../autodiff/test/png-decode.js';
 import { augment } from './augment.js';
 import { gatherPixels } from './batch.js';
 import { MNIST_NORMALIZATION } from './constants.js';
@@ -15,7 +15,7 @@ import { fromImageDataset } from './dataset.js';
 import { runOrThrow } from './errors.js';
 import { tileImages } from './grid.js';
 import { loadMnist } from './mnist.js';
-import { encodePng } from './png.js';
+import { encodePng } from '@tapenet/autodiff/node';
 import type { PixelBatch } from './warp.js';
 
 it('writes a PNG grid of augmented MNIST digits that decodes to the expected size and bytes', async () => {

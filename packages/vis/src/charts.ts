@@ -3,7 +3,7 @@
  * axes, ticks and a legend, and a confusion-matrix heat map with the counts in the cells.
  */
 import { textWidth } from './font.js';
-import { encodePng } from '@tapenet/datasets';
+import { encodePng } from '@tapenet/autodiff/node';
 import { BLACK, Canvas, GREY, LIGHT_GREY, LINE_H, PALETTE, type Raster, type Rgb, WHITE } from './raster.js';
 import { formatTick, niceTicks } from './ticks.js';
 

@@ -6,7 +6,7 @@ import { argmax, fmt, type Tensor } from '@tapenet/autodiff';
 import { EDGE_MODES, type EdgeMode, applyFilter } from './filter.js';
 import { renderGrid, type Tile } from './grid.js';
 import { planesToRaster, tensorToRaster } from './image.js';
-import { encodePng } from '@tapenet/datasets';
+import { encodePng } from '@tapenet/autodiff/node';
 import type { Raster } from './raster.js';
 
 /** The positions `i` where `argmax(logits[i]) ≠ labels[i]`, in order, at most `limit` of them. */

@@ -56,7 +56,7 @@ export {
   maximizeActivation,
   roll,
 } from './maximize.js';
-export { encodePng, type RasterImage } from '@tapenet/datasets';
+export { encodePng, type RasterImage } from '@tapenet/autodiff/node';
 export { decodePng, writePngAtomic } from './png.js';
 export { BLACK, Canvas, PALETTE, type Raster, type Rgb, WHITE } from './raster.js';
 export { formatTick, niceTicks, type Ticks } from './ticks.js';

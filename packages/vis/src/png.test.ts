@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fc, test } from '@fast-check/vitest';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { encodePng } from '@tapenet/datasets';
+import { encodePng } from '@tapenet/autodiff/node';
 import { decodePng, writePngAtomic } from './png.js';
 
 const arbRaster = fc

@@ -1,7 +1,7 @@
 /**
- * @file PNG in and out: encoding is @tapenet/datasets' `encodePng` (re-exported from the package index, the
- * one encoder in tapenet), decoding goes through pngjs (pure JavaScript, no native code); and the atomic
- * file write.
+ * @file PNG in and out: encoding is @tapenet/autodiff/node's `encodePng` (re-exported from the package
+ * index, the one encoder in tapenet), decoding goes through pngjs (pure JavaScript, no native code); and
+ * the atomic file write.
  */
 import { writeFileAtomic } from '@tapenet/autodiff/node';
 import { PNG } from 'pngjs';

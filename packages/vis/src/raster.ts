@@ -2,11 +2,11 @@
  * @file Rasters (8-bit images) and a small RGB canvas to draw charts on: rectangles, lines, text in the
  * built-in 5x7 font, and scaled blits of other rasters.
  */
-import type { RasterImage } from '@tapenet/datasets';
+import type { RasterImage } from '@tapenet/autodiff/node';
 import { GLYPH_H, glyph, textWidth } from './font.js';
 
 /**
- * An 8-bit image as vis draws it: @tapenet/datasets' `RasterImage` (rows top to bottom, channels
+ * An 8-bit image as vis draws it: @tapenet/autodiff/node's `RasterImage` (rows top to bottom, channels
  * interleaved), greyscale or RGB. `encodePng` takes it as it is.
  */
 export type Raster = RasterImage & { readonly channels: 1 | 3 };

@@ -5,7 +5,7 @@
 import { fmt, type Tensor } from '@tapenet/autodiff';
 import { renderGrid, type Tile } from './grid.js';
 import { planesToRaster, type Range } from './image.js';
-import { encodePng } from '@tapenet/datasets';
+import { encodePng } from '@tapenet/autodiff/node';
 import type { Raster } from './raster.js';
 
 /** Options of {@link filtersRaster} and {@link renderFilters}. */

@@ -1,9 +1,18 @@
 /**
- * @file A minimal PNG encoder over `node:zlib`: 8-bit greyscale, RGB or RGBA, no interlacing, filter 0 on
- * every row. Chunks: IHDR, one IDAT (zlib stream of the filtered rows), IEND; each `length, type, data, CRC-32`.
+ * @file The PNG encoder of tapenet (datasets' contact sheets and every picture of vis): 8-bit greyscale, RGB
+ * or RGBA, no interlacing, filter 0 on every row, deflated by `node:zlib`, which is looked up when an image
+ * is encoded (so this module loads in a browser, where encoding throws an error saying why). Chunks: IHDR,
+ * one IDAT (zlib stream of the filtered rows), IEND; each `length, type, data, CRC-32`.
  * Spec: https://www.w3.org/TR/png-3/
  */
-import { deflateSync } from 'node:zlib';
+
+/** `node:zlib`'s deflateSync, found at call time through `process.getBuiltinModule` (Node ≥ 20.16). */
+function deflateSync(bytes: Uint8Array): Uint8Array {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process;
+  const zlib = proc?.getBuiltinModule?.('node:zlib') as { deflateSync(b: Uint8Array): Uint8Array } | undefined;
+  if (zlib === undefined) throw new Error('encodePng: needs node:zlib (Node ≥ 20.16); it is not available here');
+  return zlib.deflateSync(bytes);
+}
 
 /** An 8-bit image, rows top to bottom, channels interleaved (`data.length = width·height·channels`). */
 export type RasterImage = {

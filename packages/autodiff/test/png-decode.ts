@@ -1,6 +1,6 @@
 /** @file A strict test-only PNG reader (8-bit, filter 0 rows, as `encodePng` writes) built on node:zlib. */
 import { inflateSync } from 'node:zlib';
-import { crc32, PNG_SIGNATURE } from '../src/png.js';
+import { crc32, PNG_SIGNATURE } from '../src/node/png.js';
 
 /** What {@link decodePng} returns. */
 export type DecodedPng = {

@@ -2,8 +2,8 @@
 import * as zlib from 'node:zlib';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { decodePng } from '../test/png-decode.js';
-import { crc32, encodePng } from './png.js';
+import { decodePng } from '../../test/png-decode.js';
+import { crc32, encodePng } from './index.js';
 
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
 
