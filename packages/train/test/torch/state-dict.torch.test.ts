@@ -8,7 +8,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { key, random, type Tensor, tensor, treeMap, treePaths } from '@tapenet/autodiff';
+import { isTensor, key, random, type Tensor, tensor, treePaths } from '@tapenet/autodiff';
 import { adam } from '@tapenet/optim';
 import { paramAt, zoo } from '@tapenet/zoo';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,14 @@ const RELATIVE = 1e-4;
 function expectClose(actual: Tensor, expected: Float32Array, what: string): void {
   const a = actual.data();
   expect(a.length, what).toBe(expected.length);
+  // Logits that differ between the two examples: a constant output (say, every ReLU dead and the logits
+  // equal to fc.bias) would agree trivially and prove nothing about the layers before the head.
+  const [n, classes] = actual.shape as [number, number];
+  expect(n, what).toBeGreaterThan(1);
+  const spread = Math.max(
+    ...Array.from({ length: classes }, (_, c) => Math.abs(expected[c]! - expected[classes + c]!)),
+  );
+  expect(spread, `${what}: logits of example 0 and 1 differ`).toBeGreaterThan(1e-3);
   const scale = Math.max(1, ...Array.from(expected, Math.abs));
   let worst = 0;
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - expected[i]!));
@@ -94,12 +102,21 @@ describe.skipIf(missing !== null)(`PyTorch interop${missing === null ? '' : ` (s
     for (const name of ['lenet5', 'resnet18']) {
       const model = zoo.get(name);
       const init = model.init(key(5), INPUT[name]!);
-      // Running statistics other than 0 and 1, so that evaluation really uses them.
+      // Running statistics other than 0 and 1, so that evaluation really uses them: means near 0 (large
+      // ones would push every activation below zero and leave the ReLUs dead), variances in [0.5, 1.5].
       let i = 0;
-      const state = treeMap(
-        (t: Tensor) => (t.dtype === 'int32' ? t : random.uniform(key(100 + i++), t.shape, 0.5, 1.5)),
-        init.state,
-      );
+      const stats = (tree: unknown, name = ''): unknown => {
+        if (isTensor(tree)) {
+          if (tree.dtype === 'int32') return tree;
+          const k = key(100 + i++);
+          return name === 'running_mean'
+            ? random.normal(k, tree.shape, 0, 0.2)
+            : random.uniform(k, tree.shape, 0.5, 1.5);
+        }
+        if (Array.isArray(tree)) return tree.map((t) => stats(t));
+        return Object.fromEntries(Object.entries(tree as object).map(([k, v]) => [k, stats(v, k)]));
+      };
+      const state = stats(init.state) as typeof init.state;
       const weights = join(dir, `${name}.tapenet.safetensors`);
       const meta = { model: { name, config: {} }, epoch: 1 };
       await saveCheckpoint(weights, {
