@@ -1,7 +1,8 @@
 /**
  * @file Checks that every publishable package packs correctly:
  * 1. `pnpm pack` each library package (workspace: ranges become real versions);
- * 2. publint and "are the types wrong" on each tarball;
+ * 2. publint and "are the types wrong" on each tarball, and its size and files (`tarball-contents.mjs`:
+ *    no test files, every source map's sources and every exports target in the tarball);
  * 3. install all tarballs into a scratch project outside the workspace and import each package's
  *    entry points from plain Node, checking the documented exports are there;
  * 4. install the core packages alone with plain npm, install scripts allowed: nothing may compile
@@ -13,6 +14,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { checkCoreInstall } from './core-install.mjs';
+import { checkTarball, unpackDir } from './tarball-contents.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const libs = readdirSync(join(root, 'packages')).map((name) => join(root, 'packages', name));
@@ -39,8 +41,11 @@ for (const dir of libs) {
   try {
     run(bin('publint'), ['run', tgz, '--strict'], dir);
     run(bin('attw'), [tgz, '--profile', 'esm-only', '--format', 'table-flipped'], dir);
+    console.log(`check-packs: ${pkg.name}: ${checkTarball(tgz, unpackDir(work, tgz))}`);
   } catch (e) {
-    console.error(`check-packs: ${pkg.name} failed a packaging check:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+    console.error(
+      `check-packs: ${pkg.name} failed a packaging check:\n  ${e.stdout ?? ''}${e.stderr ?? ''}${e.stdout === undefined ? e.message : ''}`,
+    );
     process.exit(1);
   }
   packed.push({
