@@ -48,6 +48,7 @@ export function checkWindow(
  * Resolves kernel, stride, padding and dilation for an input `[C, H, W]` and checks that the output
  * is at least 1x1: `out = ⌊(n + padBefore + padAfter − dilation·(k − 1) − 1)/stride⌋ + 1`.
  * 'same' pads to `⌈n/stride⌉` outputs (odd padding at the bottom/right, as TensorFlow).
+ * @internal Not part of the public API (no semver promise); other tapenet packages and tests may use it.
  */
 export function windowOf(
   layer: string,

@@ -25,7 +25,10 @@ export type Fans = { readonly fanIn: number; readonly fanOut: number; readonly d
 /** Creates one parameter tensor. Must be pure in its arguments. */
 export type Initializer = (key: Key, shape: Shape, fans: Fans) => Tensor;
 
-/** torch.nn.init's fan convention for a weight shape `[out, in, ...receptive]` (`[n]` gives fanIn = fanOut = n). */
+/**
+ * torch.nn.init's fan convention for a weight shape `[out, in, ...receptive]` (`[n]` gives fanIn = fanOut = n).
+ * @internal Not part of the public API (no semver promise); other tapenet packages and tests may use it.
+ */
 export function fansOf(shape: Shape): { fanIn: number; fanOut: number } {
   if (shape.length < 2) return { fanIn: shape[0] ?? 1, fanOut: shape[0] ?? 1 };
   const receptive = shape.slice(2).reduce((a, b) => a * b, 1);
@@ -41,6 +44,7 @@ const fan = (f: Fans, mode: FanMode): number =>
 /** Gain for a nonlinearity as torch.nn.init.calculate_gain: relu √2, leakyRelu √(2/(1+slope²)), tanh 5/3, linear 1. */
 export type Nonlinearity = 'linear' | 'relu' | 'tanh' | 'sigmoid' | { readonly leakyRelu: number };
 
+/** @internal Not part of the public API (no semver promise); other tapenet packages and tests may use it. */
 export function gainOf(nl: Nonlinearity): number {
   if (typeof nl === 'object' && nl !== null) {
     const slope = checkNumber('gainOf', 'nonlinearity.leakyRelu', nl.leakyRelu);

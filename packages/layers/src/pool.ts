@@ -97,6 +97,7 @@ export function avgPool2d(
 /**
  * The averaging matrix `[m, n]` of adaptive pooling along one axis: row i averages inputs
  * `⌊i·n/m⌋ … ⌈(i + 1)·n/m⌉ − 1` (PyTorch's bin edges).
+ * @internal Not part of the public API (no semver promise); other tapenet packages and tests may use it.
  */
 export function adaptiveBins(n: number, m: number, dtype: FloatDType = 'float32'): Tensor {
   const a = dtype === 'float64' ? new Float64Array(m * n) : new Float32Array(m * n);

@@ -13,6 +13,7 @@ import type { OpAttrs, OpName } from './attrs.js';
 /**
  * What a VJP rule sees: the op's inputs and output, its attributes, which inputs need a cotangent, and the
  * residuals its forward kept for it (empty unless the forward returned some).
+ * @internal Not part of the public API (no semver promise); other tapenet packages and tests may use it.
  */
 export interface VjpContext<K extends OpName> {
   readonly inputs: readonly Tensor[];
@@ -35,6 +36,7 @@ export interface WithResiduals {
  * A primitive: `forward` runs backend kernels; `vjp` maps the output cotangent to one cotangent per
  * input (null where there is none), written with differentiable ops so gradients of gradients work.
  * Ops with `differentiable: false` (comparisons, argmax, rounding) are never recorded on a tape.
+ * @internal Not part of the public API (no semver promise); other tapenet packages and tests may use it.
  */
 export interface OpDef<K extends OpName> {
   readonly name: K;

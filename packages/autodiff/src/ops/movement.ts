@@ -87,7 +87,10 @@ export function broadcastTo(x: Tensor, shape: Shape): Tensor {
   return sameShape(x.shape, shape) ? x : call(broadcastToDef, [x], { shape });
 }
 
-/** Sums `g` over the axes that broadcasting added or stretched, giving back `shape` (the adjoint of broadcastTo). */
+/**
+ * Sums `g` over the axes that broadcasting added or stretched, giving back `shape` (the adjoint of broadcastTo).
+ * @internal Not part of the public API (no semver promise); other tapenet packages and tests may use it.
+ */
 export function unbroadcast(g: Tensor, shape: Shape): Tensor {
   checkTensor('unbroadcast', 'g', g);
   checkShape('unbroadcast', 'shape', shape);

@@ -13,6 +13,7 @@ import * as nn from './nn.js';
 import * as norm from './norm.js';
 import * as rd from './reduce.js';
 
+/** @internal Not part of the public API (no semver promise); other tapenet packages and tests may use it. */
 export const OPS: { readonly [K in OpName]: OpDef<K> } = {
   neg: ew.negDef,
   abs: ew.absDef,
@@ -77,5 +78,8 @@ export const OPS: { readonly [K in OpName]: OpDef<K> } = {
   batchNorm: norm.batchNormDef,
 };
 
-/** Names of every primitive. */
+/**
+ * Names of every primitive.
+ * @internal Not part of the public API (no semver promise); other tapenet packages and tests may use it.
+ */
 export const opNames = (): OpName[] => Object.keys(OPS) as OpName[];

@@ -20,10 +20,16 @@ export interface Tuning {
   readonly chunk: number;
 }
 
-/** Measured on Zen 3 (L1d 32 KiB, L2 512 KiB per core): B sliver 8 KiB, A block 64 KiB, B panel 256 KiB. */
+/**
+ * Measured on Zen 3 (L1d 32 KiB, L2 512 KiB per core): B sliver 8 KiB, A block 64 KiB, B panel 256 KiB.
+ * @internal Not part of the public API (no semver promise); other tapenet packages and tests may use it.
+ */
 export const DEFAULT_TUNING: Tuning = { kc: 256, mc: 64, mt: 256, nt: 256, chunk: 16384 };
 
-/** Tiny blocks: small test shapes then span many tiles, K slices and threads (edge paths everywhere). */
+/**
+ * Tiny blocks: small test shapes then span many tiles, K slices and threads (edge paths everywhere).
+ * @internal Not part of the public API (no semver promise); other tapenet packages and tests may use it.
+ */
 export const TINY_TUNING: Tuning = { kc: 8, mc: 8, mt: 8, nt: 16, chunk: 8 };
 
 export interface Ctx {

@@ -87,7 +87,10 @@ export interface WasmBackend extends Backend<TypedArray> {
   destroy(): void;
 }
 
-/** Kernels that never enter wasm, for any dtype (data movement and argReduce). */
+/**
+ * Kernels that never enter wasm, for any dtype (data movement and argReduce).
+ * @internal Not part of the public API (no semver promise); other tapenet packages and tests may use it.
+ */
 export const JS_KERNELS: readonly KernelName[] = [
   'argReduce',
   'takeAlongAxis',
