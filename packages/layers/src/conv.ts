@@ -11,7 +11,8 @@ import {
   type Tensor,
 } from '@tapenet/autodiff';
 import { checkWindow, PADDING_NAMES, type Padding, type Window, windowOf } from './geometry.js';
-import { type Initializer, fansOf, torchDefaultBias, torchDefaultWeight, type WeightBiasInit } from './init.js';
+import { fansOf } from './fans.js';
+import { type Initializer, torchDefaultBias, torchDefaultWeight, type WeightBiasInit } from './init.js';
 import { checkConfig, checkInit, dtypeOf, EMPTY, layerError, type Pair, single } from './internal.js';
 import type { Empty, Layer, LayerInfo } from './types.js';
 

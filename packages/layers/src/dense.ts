@@ -12,7 +12,8 @@ import {
   split,
   type Tensor,
 } from '@tapenet/autodiff';
-import { fansOf, torchDefaultBias, torchDefaultWeight, type WeightBiasInit } from './init.js';
+import { fansOf } from './fans.js';
+import { torchDefaultBias, torchDefaultWeight, type WeightBiasInit } from './init.js';
 import { checkInit, dtypeOf, EMPTY, layerError, one, single, sizeOf, stateless } from './internal.js';
 import type { Empty, Layer, LayerInfo } from './types.js';
 

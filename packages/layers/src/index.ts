@@ -50,13 +50,12 @@ export {
   type LayerNormConfig,
   layerNorm,
 } from './group-norm.js';
+export { fansOf, gainOf } from './fans.js';
 export { forwardTo, type IntermediatesOptions, intermediates, layerPaths } from './intermediates.js';
 export {
   constant,
   type FanMode,
   type Fans,
-  fansOf,
-  gainOf,
   glorotNormal,
   glorotUniform,
   heNormal,

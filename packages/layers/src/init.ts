@@ -18,22 +18,13 @@ import {
   type Shape,
   type Tensor,
 } from '@tapenet/autodiff';
+import { gainOf } from './fans.js';
 
 /** What an initialiser is told besides key and shape. */
 export type Fans = { readonly fanIn: number; readonly fanOut: number; readonly dtype: FloatDType };
 
 /** Creates one parameter tensor. Must be pure in its arguments. */
 export type Initializer = (key: Key, shape: Shape, fans: Fans) => Tensor;
-
-/**
- * torch.nn.init's fan convention for a weight shape `[out, in, ...receptive]` (`[n]` gives fanIn = fanOut = n).
- * @internal Not part of the public API (no semver promise); other tapenet packages and tests may use it.
- */
-export function fansOf(shape: Shape): { fanIn: number; fanOut: number } {
-  if (shape.length < 2) return { fanIn: shape[0] ?? 1, fanOut: shape[0] ?? 1 };
-  const receptive = shape.slice(2).reduce((a, b) => a * b, 1);
-  return { fanIn: shape[1]! * receptive, fanOut: shape[0]! * receptive };
-}
 
 /** Fan mode: which fan the variance is scaled by. */
 export type FanMode = 'fan_in' | 'fan_out' | 'fan_avg';
@@ -44,17 +35,6 @@ const fan = (f: Fans, mode: FanMode): number =>
 /** Gain for a nonlinearity as torch.nn.init.calculate_gain: relu √2, leakyRelu √(2/(1+slope²)), tanh 5/3, linear 1. */
 export type Nonlinearity = 'linear' | 'relu' | 'tanh' | 'sigmoid' | { readonly leakyRelu: number };
 
-/** @internal Not part of the public API (no semver promise); other tapenet packages and tests may use it. */
-export function gainOf(nl: Nonlinearity): number {
-  if (typeof nl === 'object' && nl !== null) {
-    const slope = checkNumber('gainOf', 'nonlinearity.leakyRelu', nl.leakyRelu);
-    return Math.sqrt(2 / (1 + slope ** 2));
-  }
-  return GAINS[checkOneOf('gainOf', 'nonlinearity', nl, NONLINEARITIES) as keyof typeof GAINS];
-}
-
-const GAINS = { linear: 1, sigmoid: 1, relu: Math.SQRT2, tanh: 5 / 3 } as const;
-const NONLINEARITIES = Object.keys(GAINS) as (keyof typeof GAINS)[];
 const FAN_MODES: readonly FanMode[] = ['fan_in', 'fan_out', 'fan_avg'];
 
 /** Validates an initialiser's options: each named field a finite number when given. */

@@ -16,7 +16,8 @@ import {
   upsample as upsampleOp,
   type UpsampleOptions,
 } from '@tapenet/autodiff';
-import { fansOf, type Initializer, torchDefaultBias, torchDefaultWeight, type WeightBiasInit } from './init.js';
+import { fansOf } from './fans.js';
+import { type Initializer, torchDefaultBias, torchDefaultWeight, type WeightBiasInit } from './init.js';
 import { checkConfig, checkInit, dtypeOf, EMPTY, layerError, type Pair, single, stateless } from './internal.js';
 import type { Empty, Layer, LayerInfo } from './types.js';
 
