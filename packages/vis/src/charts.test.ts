@@ -46,6 +46,20 @@ describe('renderCurves', () => {
   });
 });
 
+describe('renderCurves with x positions', () => {
+  const shifts = { ...chart, x: [0, 2, 4, 8] };
+  it('draws the same series over given x positions and refuses bad ones', () => {
+    const r = curvesRaster(shifts);
+    expect(countColour(r, PALETTE[0]!)).toBeGreaterThan(500);
+    // the last segment spans half the plot at x = [0, 2, 4, 8], a third with the default 1..4
+    const lastSegment = (x?: number[]) =>
+      curvesRaster({ ...chart, ...(x ? { x } : {}), series: [{ name: 'a', values: [0, 0, 0, 1] }] });
+    expect(countColour(lastSegment([0, 2, 4, 8]), PALETTE[0]!)).not.toBe(countColour(lastSegment(), PALETTE[0]!));
+    expect(() => curvesRaster({ ...chart, x: [0, 2, 2, 3] })).toThrow(/finite increasing/);
+    expect(() => curvesRaster({ ...chart, x: [0, 1] })).toThrow(/series 'train' has 4 points but x has 2/);
+  });
+});
+
 describe('renderConfusionMatrix', () => {
   const m = [
     [50, 2, 0],

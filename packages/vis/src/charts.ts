@@ -7,7 +7,7 @@ import { encodePng } from '@tapenet/autodiff/node';
 import { BLACK, Canvas, GREY, LIGHT_GREY, LINE_H, PALETTE, type Raster, type Rgb, WHITE } from './raster.js';
 import { formatTick, niceTicks } from './ticks.js';
 
-/** One named line of a chart; point i is drawn at x = i + 1 (epochs count from 1). Non-finite values leave gaps. */
+/** One named line of a chart; point i is drawn at x = i + 1 (epochs count from 1) or at `Chart.x[i]`. Non-finite values leave gaps. */
 export type Series = { readonly name: string; readonly values: readonly number[] };
 
 /** A line chart: title, axis labels and the series. */
@@ -16,6 +16,11 @@ export type Chart = {
   readonly xLabel: string;
   readonly yLabel: string;
   readonly series: readonly Series[];
+  /**
+   * The x position of point i of every series, finite and increasing (default `i + 1`, epochs counting
+   * from 1), e.g. `[0, 1, 2, ..., 8]` for accuracy against a shift in pixels.
+   */
+  readonly x?: readonly number[];
 };
 
 const W = 640;
@@ -27,8 +32,10 @@ export function curvesRaster(chart: Chart, size: { readonly width?: number; read
   const height = size.height ?? H;
   const finite = chart.series.flatMap((s) => s.values.filter((v) => Number.isFinite(v)));
   const n = Math.max(2, ...chart.series.map((s) => s.values.length));
+  const xs = chart.x ?? Array.from({ length: n }, (_, i) => i + 1);
+  checkX(chart, xs);
   const yt = niceTicks(Math.min(...finite), Math.max(...finite));
-  const xt = niceTicks(1, n, 6, 1);
+  const xt = chart.x === undefined ? niceTicks(1, n, 6, 1) : niceTicks(xs[0]!, xs.at(-1)!, 6);
   const yLabels = yt.values.map((v) => formatTick(v, yt.step));
   const left = 14 + Math.max(...yLabels.map((l) => textWidth(l))) + 8;
   const top = 2 * LINE_H + 16;
@@ -61,24 +68,38 @@ export function curvesRaster(chart: Chart, size: { readonly width?: number; read
     s.values.forEach((v, i) => {
       if (!Number.isFinite(v)) return;
       const prev = s.values[i - 1];
-      if (prev !== undefined && Number.isFinite(prev)) c.line(xOf(i), yOf(prev), xOf(i + 1), yOf(v), colour, 2);
+      if (prev !== undefined && Number.isFinite(prev))
+        c.line(xOf(xs[i - 1]!), yOf(prev), xOf(xs[i]!), yOf(v), colour, 2);
       const isolated = !Number.isFinite(prev ?? Number.NaN) && !Number.isFinite(s.values[i + 1] ?? Number.NaN);
-      if (isolated) c.fillRect(xOf(i + 1) - 2, yOf(v) - 2, 5, 5, colour);
+      if (isolated) c.fillRect(xOf(xs[i]!) - 2, yOf(v) - 2, 5, 5, colour);
     });
   });
   const points = chart.series.flatMap((s) =>
     s.values.flatMap((v, i) => {
       const prev = s.values[i - 1];
       if (!Number.isFinite(v)) return [];
-      if (prev === undefined || !Number.isFinite(prev)) return [[xOf(i + 1), yOf(v)] as const];
+      if (prev === undefined || !Number.isFinite(prev)) return [[xOf(xs[i]!), yOf(v)] as const];
+      const [x0, x1] = [xs[i - 1]!, xs[i]!];
       return Array.from(
         { length: 16 },
-        (_, k) => [xOf(i + k / 16 + 1 / 16), yOf(prev + ((v - prev) * (k + 1)) / 16)] as const,
+        (_, k) => [xOf(x0 + ((x1 - x0) * (k + 1)) / 16), yOf(prev + ((v - prev) * (k + 1)) / 16)] as const,
       );
     }),
   );
   drawLegend(c, chart.series, points, [left + 8, top + 8, left + pw - 8, top + ph - 8]);
   return c.toRaster();
+}
+
+/** Checks that `xs` (the chart's `x`, or the default) is finite, increasing and covers every series. */
+function checkX(chart: Chart, xs: readonly number[]): void {
+  if (chart.x === undefined) return;
+  if (!xs.every((v, i) => Number.isFinite(v) && (i === 0 || v > xs[i - 1]!))) {
+    throw new RangeError(`renderCurves: x must hold finite increasing numbers, got [${xs.join(', ')}]`);
+  }
+  const long = chart.series.find((s) => s.values.length > xs.length);
+  if (long !== undefined) {
+    throw new RangeError(`renderCurves: series '${long.name}' has ${long.values.length} points but x has ${xs.length}`);
+  }
 }
 
 /** Draws the legend in the corner of the plot area `[x0, y0, x1, y1]` that hides the fewest line points. */
@@ -112,7 +133,7 @@ function drawLegend(
 
 /**
  * PNG bytes of a line chart (640 x 400): title, axes with nice ticks, one coloured line per series
- * (point i at x = i + 1) and a legend.
+ * (point i at x = `chart.x[i]`, default i + 1) and a legend.
  * @example renderCurves({ title: 'Loss', xLabel: 'epoch', yLabel: 'loss', series: [{ name: 'train', values: [0.9, 0.3] }, { name: 'validation', values: [0.5, 0.2] }] })
  */
 export const renderCurves = (chart: Chart): Uint8Array => encodePng(curvesRaster(chart));

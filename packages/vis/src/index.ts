@@ -3,6 +3,7 @@
  * maximisation, deep dream), classic hand-set filters with edge handling, and training charts. The
  * activations of any layer of any model come from `forwardTo` / `intermediates` of @tapenet/layers.
  */
+export { type Bar, type BarChart, barsRaster, renderBars } from './bars.js';
 export {
   blues,
   type Chart,
