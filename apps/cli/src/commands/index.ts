@@ -3,6 +3,7 @@ import type { Command } from '../command.js';
 import { evalCommand } from './eval.js';
 import { exportCommand } from './export.js';
 import { modelsCommand } from './models.js';
+import { reproduceCommand } from './reproduce.js';
 import { summaryCommand } from './summary.js';
 import { trainCommand } from './train.js';
 import { visualizeCommand } from './visualize.js';
@@ -15,4 +16,5 @@ export const COMMANDS: readonly Command[] = [
   modelsCommand,
   visualizeCommand,
   exportCommand,
+  reproduceCommand,
 ];
