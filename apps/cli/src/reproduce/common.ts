@@ -29,3 +29,6 @@ export const epochsOf = (ctx: RunContext, size: { readonly epochs: number }): nu
 
 /** The key of part `i` of the run (a model, a seed): `foldIn(key(seed), i)`. */
 export const partKey = (ctx: RunContext, i: number): Key => foldIn(makeKey(ctx.seed), i);
+
+/** `3 epochs`, `1 epoch`, `2 passes`: a count with its noun. */
+export const counted = (n: number, noun: string, plural = `${noun}s`): string => `${n} ${n === 1 ? noun : plural}`;

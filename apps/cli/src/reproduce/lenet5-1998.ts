@@ -8,7 +8,7 @@ import { augment } from '@tapenet/datasets';
 import { type GradientTransformation, sgd } from '@tapenet/optim';
 import type { ScheduleSpec } from '@tapenet/train';
 import { renderCurves } from '@tapenet/vis';
-import { epochsOf, partKey, sized, zooModel } from './common.js';
+import { counted, epochsOf, partKey, sized, zooModel } from './common.js';
 import type { Experiment } from './experiment.js';
 import { mnist, padded, subset } from './images.js';
 import { pct } from './stats.js';
@@ -71,7 +71,7 @@ export const lenet5Paper: Experiment = {
     const runs = [];
     for (const [i, distorted] of [false, true].entries()) {
       const label = distorted ? 'LeNet-5 distorted' : 'LeNet-5';
-      ctx.say(`training ${label} on ${data.count} digits for ${size.epochs} passes`);
+      ctx.say(`training ${label} on ${data.count} digits for ${counted(size.epochs, 'pass', 'passes')}`);
       const model = zooModel('lenet5-original');
       const trained = await train(ctx, {
         label,
@@ -101,7 +101,7 @@ export const lenet5Paper: Experiment = {
     return {
       summary: [
         `The zoo's 'lenet5-original' (the paper's architecture, 60,000 trainable parameters) trained on ${data.count} MNIST digits padded to 32x32 ` +
-          `for ${size.epochs} passes with plain SGD (batch ${BATCH}) and the paper's stepwise learning-rate schedule scaled from ${LR}; tested on ${test.count} test digits.`,
+          `for ${counted(size.epochs, 'pass', 'passes')} with plain SGD (batch ${BATCH}) and the paper's stepwise learning-rate schedule scaled from ${LR}; tested on ${test.count} test digits.`,
         `**Measured:** test error ${pct(plain.error)}% (paper: ${pct(PAPER.plain)}%); with distortions ${pct(distorted.error)}% (paper: ${pct(PAPER.distorted, 1)}%).`,
       ],
       tables: [
@@ -125,7 +125,7 @@ export const lenet5Paper: Experiment = {
         'Distortions: random translations (±2 px), scalings (0.9-1.1) and rotations (±8°) drawn afresh for every example and pass, instead of a fixed set of 540,000 distorted copies made with translations, scalings, squeezings and shearings; the augmentation has no squeeze or shear, rotation stands in for them.',
         ...(ctx.quick
           ? [
-              `Quick size: ${data.count} training digits, ${size.epochs} passes (the schedule compressed into them), ${test.count} test digits.`,
+              `Quick size: ${data.count} training digits, ${counted(size.epochs, 'pass', 'passes')} (the schedule compressed into them), ${test.count} test digits.`,
             ]
           : []),
       ],

@@ -6,7 +6,7 @@
 import { augment, type Dataset, materialize } from '@tapenet/datasets';
 import { encodePng, renderCurves, renderGrid, tensorToRaster } from '@tapenet/vis';
 import { ProgressBar } from '../progress.js';
-import { adamOptimizer, cosine, epochsOf, partKey, sized, zooModel } from './common.js';
+import { adamOptimizer, cosine, counted, epochsOf, partKey, sized, zooModel } from './common.js';
 import type { Experiment, RunContext } from './experiment.js';
 import { DIRECTION_NAMES, DIRECTIONS, mnist, shifted, subset } from './images.js';
 import { pct } from './stats.js';
@@ -79,7 +79,7 @@ export const mlpVsCnn: Experiment = {
     const curves: ShiftCurve[] = [];
     const seconds: number[] = [];
     for (const [i, m] of MODELS.entries()) {
-      ctx.say(`training ${m.name} on ${data.count} digits for ${size.epochs} epochs`);
+      ctx.say(`training ${m.name} on ${data.count} digits for ${counted(size.epochs, 'epoch')}`);
       const model = zooModel(m.zoo);
       const trained = await train(ctx, {
         label: m.name,
@@ -116,7 +116,7 @@ export const mlpVsCnn: Experiment = {
     const four = size.shifts.includes(4) ? 4 : size.shifts[Math.floor(size.shifts.length / 2)]!;
     return {
       summary: [
-        `Trained on ${data.count} MNIST training digits for ${size.epochs} epochs each (Adam, lr 1e-3, cosine decay, batch 64); ` +
+        `Trained on ${data.count} MNIST training digits for ${counted(size.epochs, 'epoch')} each (Adam, lr 1e-3, cosine decay, batch 64); ` +
           `the augmented models saw every training digit shifted by a random whole number of pixels in [−${AUGMENT_SHIFT}, ${AUGMENT_SHIFT}] along each axis. ` +
           `Tested on the first ${test.count} test digits, shifted by s pixels in each of 8 directions (the diagonals move s pixels along both axes).`,
         `**Measured:** at a shift of ${four} pixels the MLP keeps ${pct(at(mlp, four), 1)}% and LeNet-5 ${pct(at(cnn, four), 1)}% ` +

@@ -21,7 +21,7 @@ import {
   tensorToRaster,
   verticalEdge,
 } from '@tapenet/vis';
-import { adamOptimizer, cosine, epochsOf, partKey, sized, zooModel } from './common.js';
+import { adamOptimizer, cosine, counted, epochsOf, partKey, sized, zooModel } from './common.js';
 import type { Experiment, Figure, RunContext, Table } from './experiment.js';
 import { mnist, subset } from './images.js';
 import { pct } from './stats.js';
@@ -191,7 +191,7 @@ export const networkSees: Experiment = {
     const accuracy: { name: string; trainSize: number; accuracy: number }[] = [];
     for (const [i, net] of NETS.entries()) {
       const data: Dataset = subset(full, size.trainSize[i]!, partKey(ctx, 100 + i));
-      ctx.say(`training ${net.name} on ${data.count} digits for ${size.epochs} epochs`);
+      ctx.say(`training ${net.name} on ${data.count} digits for ${counted(size.epochs, 'epoch')}`);
       const model = net.build();
       const trained = await train(ctx, {
         label: net.name,
@@ -222,7 +222,7 @@ export const networkSees: Experiment = {
     const table = sizeTable(digits);
     return {
       summary: [
-        `LeNet-5 (the zoo's modern variant) and a small VGG-style network (3x3 convolutions 8-8-pool-16-16-pool, fc 64, fc 10) trained on MNIST for ${size.epochs} epochs (Adam, lr 1e-3, cosine decay); every picture below is of the first test digit or of the trained weights.`,
+        `LeNet-5 (the zoo's modern variant) and a small VGG-style network (3x3 convolutions 8-8-pool-16-16-pool, fc 64, fc 10) trained on MNIST for ${counted(size.epochs, 'epoch')} (Adam, lr 1e-3, cosine decay); every picture below is of the first test digit or of the trained weights.`,
         `**Measured:** test accuracy ${accuracy.map((a) => `${a.name} ${pct(a.accuracy)}% (${a.trainSize} training digits)`).join(', ')} on ${test.count} test digits.`,
       ],
       tables: [

@@ -25,11 +25,14 @@ export function machine(): string {
   return `${list.length} x ${list[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}, ${process.platform}`;
 }
 
-/** `seconds` as `42 s` or `3 min 05 s`. */
+/** `seconds` as `4.2 s`, `42 s`, `3 min 05 s`, `5 h 07 min` or `3.4 days`. */
 export function duration(seconds: number): string {
   if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)} s`;
-  const m = Math.floor(seconds / 60);
-  return `${m} min ${String(Math.round(seconds - 60 * m)).padStart(2, '0')} s`;
+  if (seconds >= 2 * 86400) return `${(seconds / 86400).toFixed(1)} days`;
+  const [unit, small, per] = seconds < 3600 ? ['min', 's', 60] : ['h', 'min', 3600];
+  const whole = Math.floor(seconds / per);
+  const rest = Math.floor((seconds - whole * per) / (per / 60));
+  return `${whole} ${unit} ${String(rest).padStart(2, '0')} ${small}`;
 }
 
 /** Whether a cell reads as a number (right-aligned): `12.5`, `−3`, `0.95 ± 0.10`, `28x28`, or empty. */

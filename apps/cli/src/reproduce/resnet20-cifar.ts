@@ -11,7 +11,7 @@ import { renderCurves } from '@tapenet/vis';
 import { zoo } from '@tapenet/zoo';
 import type { Layer } from '@tapenet/layers';
 import { loadSplit } from '../data.js';
-import { epochsOf, partKey, sized } from './common.js';
+import { counted, epochsOf, partKey, sized } from './common.js';
 import type { Experiment } from './experiment.js';
 import { duration } from './report.js';
 import { pct } from './stats.js';
@@ -54,7 +54,9 @@ export const resnet20Cifar: Experiment = {
     const data = take(fullTrain, Math.min(size.trainSize, fullTrain.count));
     const test = take(fullTest, Math.min(size.testSize, fullTest.count));
     const model = zoo.get('resnet20', { numClasses: 10, inChannels: 3 }) as Layer<unknown, unknown>;
-    ctx.say(`training ResNet-20 on ${data.count} images for ${size.epochs} epochs (batch ${size.batchSize})`);
+    ctx.say(
+      `training ResNet-20 on ${data.count} images for ${counted(size.epochs, 'epoch')} (batch ${size.batchSize})`,
+    );
     const trained = await train(ctx, {
       label: 'ResNet-20',
       model,
@@ -82,10 +84,12 @@ export const resnet20Cifar: Experiment = {
     return {
       summary: [
         `The zoo's CIFAR ResNet-20 (3 stages of 3 basic blocks at 16/32/64 channels, option-A shortcuts) trained on ${data.count} images of ${dir} ` +
-          `for ${size.epochs} epochs: SGD, momentum 0.9, weight decay 1e-4, batch ${size.batchSize}, lr 0.1 divided by 10 at 1/2 and 3/4 of the steps, ` +
+          `for ${counted(size.epochs, 'epoch')}: SGD, momentum 0.9, weight decay 1e-4, batch ${size.batchSize}, lr 0.1 divided by 10 at 1/2 and 3/4 of the steps, ` +
           `random crops of the image padded by 4 and horizontal flips; tested on ${test.count} test images.`,
-        `**Measured:** test error ${pct(error)}% (paper: ${pct(PAPER_ERROR)}%); training ran at ${rate.toFixed(0)} images/s here, ` +
-          `so the full recipe (${PAPER_EPOCHS} epochs of 50,000 images) would take about ${duration(fullSeconds)} on this machine.`,
+        `**Measured:** test error ${pct(error)}% (paper: ${pct(PAPER_ERROR)}%); training ran at ${rate.toFixed(0)} images/s here` +
+          (ctx.quick
+            ? ' (batch 16, on a few images: no guide to the full run).'
+            : `, so the full recipe (${PAPER_EPOCHS} epochs of 50,000 images) takes about ${duration(fullSeconds)} on this machine.`),
       ],
       tables: [
         {
@@ -109,7 +113,7 @@ export const resnet20Cifar: Experiment = {
         'Weight decay is the L2 term added to the gradient before momentum, as in PyTorch (the paper does not say more).',
         ...(ctx.quick
           ? [
-              `Quick size: ${data.count} training images for ${size.epochs} epoch(s) at batch ${size.batchSize}: a smoke test, not a result.`,
+              `Quick size: ${data.count} training images for ${counted(size.epochs, 'epoch')} at batch ${size.batchSize}: a smoke test, not a result.`,
             ]
           : []),
       ],

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { shifted, padded } from './images.js';
 import { paperSchedule } from './lenet5-1998.js';
 import { outputSize } from './network-sees.js';
-import { markdownTable } from './report.js';
+import { duration, markdownTable } from './report.js';
 import { meanCi, pm } from './stats.js';
 
 describe('meanCi', () => {
@@ -65,6 +65,16 @@ describe('image helpers', () => {
     expect(Array.from(p.images.subarray(25, 50)).filter((v) => v > 0)).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18]);
     expect(Array.from(p.labels)).toEqual([0, 1]);
   });
+});
+
+it('duration reads at every scale', () => {
+  expect([4.24, 42, 185, 18420, 5 * 86400].map(duration)).toEqual([
+    '4.2 s',
+    '42 s',
+    '3 min 05 s',
+    '5 h 07 min',
+    '5.0 days',
+  ]);
 });
 
 it('outputSize is ⌊(W − F + 2P)/S⌋ + 1', () => {
