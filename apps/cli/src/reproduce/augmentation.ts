@@ -33,7 +33,7 @@ const CONFIGS: readonly { readonly name: string; readonly options: AugmentOption
 const LR = 3e-3;
 
 const SIZES = {
-  quick: { trainSize: 300, epochs: 5, seeds: 3, testSize: 500 },
+  quick: { trainSize: 300, epochs: 4, seeds: 3, testSize: 300 },
   full: { trainSize: 2000, epochs: 8, seeds: 4, testSize: 5000 },
 };
 
