@@ -77,6 +77,19 @@ describe('tapenet reproduce: arguments', () => {
   });
 });
 
+describe('tapenet reproduce: Ctrl-C', () => {
+  it('stops after the current batch, writes no report and exits 130', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const dir = tempDir('reproduce-interrupted');
+    const io = memoryIo(controller.signal);
+    const code = await runCli(['reproduce', 'lenet5-1998', '--quick', '--out', dir], [reproduceCommand], io);
+    expect(code).toBe(130);
+    expect(io.err()).toContain('interrupted while training LeNet-5: no report written');
+    expect(existsSync(join(dir, 'report.md'))).toBe(false);
+  });
+});
+
 describe('tapenet reproduce --quick', () => {
   it('mlp-vs-cnn: the CNN learns, shifts hurt the plain models, the augmented CNN beats the MLP at 4 px', async () => {
     const { dir, json } = await quick('mlp-vs-cnn');

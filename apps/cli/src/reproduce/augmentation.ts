@@ -37,6 +37,7 @@ const SIZES = {
   full: { trainSize: 2000, epochs: 8, seeds: 4, testSize: 5000 },
 };
 
+/** `tapenet reproduce augmentation`: the gain of each augmentation over none, with 95% intervals over seeds. */
 export const augmentationStudy: Experiment = {
   name: 'augmentation',
   title: 'Augmentation study: each augmentation alone and together (reduced MNIST)',
@@ -66,7 +67,7 @@ export const augmentationStudy: Experiment = {
           ...(config.name === 'none' ? {} : { augment: augment(config.options) }),
           key: seedKey,
         });
-        acc[c]!.push(await accuracyOn(model, trained, test));
+        acc[c]!.push(await accuracyOn(model, trained, test, ctx.io.signal));
       }
     }
     const base = acc[0]!;

@@ -55,6 +55,7 @@ const SIZES = {
 
 const PAPER = { plain: 0.0095, distorted: 0.008 };
 
+/** `tapenet reproduce lenet5-1998`: the paper-exact LeNet-5's test error beside the 1998 paper's. */
 export const lenet5Paper: Experiment = {
   name: 'lenet5-1998',
   title: 'LeNet-5 as published (LeCun et al. 1998) on MNIST',
@@ -84,7 +85,7 @@ export const lenet5Paper: Experiment = {
         ...(distorted ? { augment: augment(DISTORTIONS) } : {}),
         key: partKey(ctx, i),
       });
-      const accuracy = await accuracyOn(model, trained, test);
+      const accuracy = await accuracyOn(model, trained, test, ctx.io.signal);
       runs.push({ label, distorted, error: 1 - accuracy, history: trained.history, seconds: trained.seconds });
     }
     const [plain, distorted] = runs as [(typeof runs)[0], (typeof runs)[0]];

@@ -65,6 +65,7 @@ function shiftSheet(data: Dataset, shifts: readonly number[]): Uint8Array {
   return encodePng(renderGrid(tiles, { scale: 2, columns: shifts.length }));
 }
 
+/** `tapenet reproduce mlp-vs-cnn`: accuracy against shift for the MLP and LeNet-5, with and without shift augmentation. */
 export const mlpVsCnn: Experiment = {
   name: 'mlp-vs-cnn',
   title: 'MLP against CNN under translation (MNIST)',
@@ -93,7 +94,9 @@ export const mlpVsCnn: Experiment = {
         key: partKey(ctx, i),
       });
       seconds.push(trained.seconds);
-      curves.push(await shiftCurve(ctx, m.name, (d) => accuracyOn(model, trained, d), test, size.shifts));
+      curves.push(
+        await shiftCurve(ctx, m.name, (d) => accuracyOn(model, trained, d, ctx.io.signal), test, size.shifts),
+      );
     }
     const at = (c: ShiftCurve, s: number) => c.mean[size.shifts.indexOf(s)]!;
     const [mlp, cnn, mlpAug, cnnAug] = curves as [ShiftCurve, ShiftCurve, ShiftCurve, ShiftCurve];

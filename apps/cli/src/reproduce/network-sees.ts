@@ -176,6 +176,7 @@ async function pictures(
   return figures;
 }
 
+/** `tapenet reproduce network-sees`: one page of pictures of a trained LeNet-5 and a small VGG. */
 export const networkSees: Experiment = {
   name: 'network-sees',
   title: 'What the network sees: LeNet-5 and a small VGG on MNIST',
@@ -203,7 +204,11 @@ export const networkSees: Experiment = {
         schedule: cosine(1e-3),
         key: partKey(ctx, i),
       });
-      accuracy.push({ name: net.name, trainSize: data.count, accuracy: await accuracyOn(model, trained, test) });
+      accuracy.push({
+        name: net.name,
+        trainSize: data.count,
+        accuracy: await accuracyOn(model, trained, test, ctx.io.signal),
+      });
       ctx.say(`drawing ${net.name}`);
       figures.push(...(await pictures(ctx, net, model, trained, digits, size)));
     }

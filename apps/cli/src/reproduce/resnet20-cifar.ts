@@ -39,6 +39,7 @@ const schedule: ScheduleSpec = ({ totalSteps }) =>
 
 const PAPER_ERROR = 0.0875;
 
+/** `tapenet reproduce resnet20-cifar --data DIR`: the CIFAR ResNet-20 by He et al.'s recipe on the user's files. */
 export const resnet20Cifar: Experiment = {
   name: 'resnet20-cifar',
   title: 'ResNet-20 on CIFAR-10 (He et al. 2016)',
@@ -68,7 +69,7 @@ export const resnet20Cifar: Experiment = {
       augment: augment({ crop: { padding: 4 }, flip: true }),
       key: partKey(ctx, 0),
     });
-    const error = 1 - (await accuracyOn(model, trained, test));
+    const error = 1 - (await accuracyOn(model, trained, test, ctx.io.signal));
     const rate = trained.history.reduce((a, h) => a + h.imagesPerSecond, 0) / trained.history.length;
     const fullSeconds = (PAPER_EPOCHS * 50000) / rate;
     const curve = await ctx.png(

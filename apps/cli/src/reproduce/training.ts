@@ -61,8 +61,23 @@ export async function train(
   return { params: result.params, state: result.state, history: result.history, seconds };
 }
 
-/** Test accuracy (0-1) of a trained model on `data`, in inference mode. */
-export async function accuracyOn(model: Layer<unknown, unknown>, trained: Trained, data: Dataset): Promise<number> {
-  const r = await evaluate({ model, params: trained.params, state: trained.state, data });
+/**
+ * Test accuracy (0-1) of a trained model on `data`, in inference mode; throws `Interrupted` when Ctrl-C
+ * (`signal`) stopped it.
+ */
+export async function accuracyOn(
+  model: Layer<unknown, unknown>,
+  trained: Trained,
+  data: Dataset,
+  signal?: AbortSignal,
+): Promise<number> {
+  const r = await evaluate({
+    model,
+    params: trained.params,
+    state: trained.state,
+    data,
+    ...(signal === undefined ? {} : { signal }),
+  });
+  if (signal?.aborted) throw new Interrupted('interrupted while testing');
   return r.accuracy;
 }
