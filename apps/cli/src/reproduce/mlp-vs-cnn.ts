@@ -16,7 +16,7 @@ import { accuracyOn, train } from './training.js';
 const AUGMENT_SHIFT = 4;
 
 const SIZES = {
-  quick: { trainSize: 2000, epochs: 2, batchSize: 32, testSize: 250, shifts: [0, 2, 4, 6, 8] },
+  quick: { trainSize: 1500, epochs: 2, batchSize: 32, testSize: 200, shifts: [0, 2, 4, 6, 8] },
   full: { trainSize: 60000, epochs: 3, batchSize: 64, testSize: 2000, shifts: [0, 1, 2, 3, 4, 5, 6, 7, 8] },
 };
 
