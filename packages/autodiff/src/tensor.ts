@@ -2,6 +2,7 @@
 import { type Backend, type DType, dtypeOf, type KTensor, type Shape, sizeOf, type TypedArray } from '@tapenet/kernels';
 import { getBackend } from './context.js';
 import { fmt, ShapeError } from './errors.js';
+import { checkLive, created } from './lifetime.js';
 import {
   checkDType,
   checkInt,
@@ -45,6 +46,7 @@ export class Tensor {
 
   /** A fresh copy of the elements in row-major order. */
   data(): TypedArray {
+    checkLive('data', [this.kt]);
     return this.backend.read(this.kt);
   }
 
@@ -154,8 +156,15 @@ export function tensor(values: NestedArray | TypedArray, opts?: TensorOptions): 
       `${fmt(shape)} holds ${sizeOf(shape)} elements but ${flat.length} were given`,
     );
   }
+  return uploaded(flat, shape);
+}
+
+/** A new tensor of the active backend holding a copy of `values`. */
+function uploaded(values: TypedArray, shape: Shape): Tensor {
   const backend = getBackend();
-  return new Tensor(backend.upload(flat, shape), backend);
+  const kt = backend.upload(values, shape);
+  created(kt, backend);
+  return new Tensor(kt, backend);
 }
 
 /** `shape` filled with `value`, validated as the arguments of `op`. */
@@ -165,8 +174,7 @@ function filled(op: string, shape: unknown, value: unknown, dtype: unknown): Ten
   const flat = typedArrayOf(checkDType(op, 'dtype', dtype), []);
   const arr = new (flat.constructor as new (n: number) => TypedArray)(sizeOf(s));
   arr.fill(v);
-  const backend = getBackend();
-  return new Tensor(backend.upload(arr, s), backend);
+  return uploaded(arr, s);
 }
 
 const likeOf = (op: string, x: unknown): Tensor => {
