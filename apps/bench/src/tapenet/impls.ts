@@ -11,6 +11,7 @@ import { uniform } from '../data.js';
 import { isModelSpec, modelRunner } from '../model-runner.js';
 import type { Impl, Output, Runner, Unavailable, WorkloadSpec } from '../types.js';
 import { tapenetLenet } from './lenet.js';
+import { prepareLenetZooStep } from './lenet-zoo.js';
 import { prepareZooStep } from './zoo-step.js';
 
 /** Options of one column: kernels' `createBackend` options, or the gpu.js mode. */
@@ -82,6 +83,8 @@ export async function prepareTapenet(backend: Backend, spec: WorkloadSpec): Prom
         return [y.data(), dx.data()];
       });
     }
+    case 'lenet-zoo-step':
+      return prepareLenetZooStep(backend, spec);
     case 'zoo-step':
       return prepareZooStep(backend, spec);
     case 'pending':
