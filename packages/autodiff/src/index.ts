@@ -26,6 +26,7 @@ export {
   arange,
   eye,
   full,
+  int32Range,
   isTensor,
   type NestedArray,
   ones,

@@ -156,7 +156,37 @@ export function tensor(values: NestedArray | TypedArray, opts?: TensorOptions): 
       `${fmt(shape)} holds ${sizeOf(shape)} elements but ${flat.length} were given`,
     );
   }
-  return uploaded(flat, shape);
+  const t = uploaded(flat, shape);
+  if (flat instanceof Int32Array) uploadedRanges.set(t.kt.data as object, rangeOf(flat));
+  return t;
+}
+
+/**
+ * The smallest and largest element of int32 tensors made by `tensor` from JavaScript values, computed
+ * while the values were at hand, so that checks of labels and indices need not copy them back out of
+ * a backend's memory. Keyed weakly by buffer.
+ */
+const uploadedRanges = new WeakMap<object, readonly [number, number]>();
+
+const rangeOf = (values: Int32Array): readonly [number, number] => {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
+};
+
+/**
+ * The smallest and largest element of an int32 tensor (±∞ for an empty one): known without a copy when
+ * `tensor` made it from JavaScript values, else read back.
+ * @internal Not part of the public API (no semver promise); other tapenet packages and tests may use it.
+ */
+export function int32Range(t: Tensor): readonly [number, number] {
+  if (t.dtype !== 'int32') throw new ShapeError('int32Range', 't', `has dtype ${t.dtype}; expected int32`);
+  return uploadedRanges.get(t.kt.data as object) ?? rangeOf(t.data() as Int32Array);
 }
 
 /** A new tensor of the active backend holding a copy of `values`. */
@@ -171,8 +201,15 @@ function uploaded(values: TypedArray, shape: Shape): Tensor {
 function filled(op: string, shape: unknown, value: unknown, dtype: unknown): Tensor {
   const s = checkShape(op, 'shape', shape);
   const v = checkNumber(op, 'value', value, false);
-  const flat = typedArrayOf(checkDType(op, 'dtype', dtype), []);
-  const arr = new (flat.constructor as new (n: number) => TypedArray)(sizeOf(s));
+  const d = checkDType(op, 'dtype', dtype);
+  const backend = getBackend();
+  if (backend.fill !== undefined) {
+    // Made where the backend computes (wasm: in its memory), no copy from JavaScript.
+    const kt = backend.fill(s, v, d);
+    created(kt, backend);
+    return new Tensor(kt, backend);
+  }
+  const arr = new (typedArrayOf(d, []).constructor as new (n: number) => TypedArray)(sizeOf(s));
   arr.fill(v);
   return uploaded(arr, s);
 }

@@ -202,6 +202,11 @@ export interface Backend<D = unknown> {
   readonly mode: string;
   /** Copies `values` into a new buffer of this backend. The dtype follows the array type. */
   upload(values: TypedArray, shape: Shape): KTensor<D>;
+  /**
+   * A new buffer of `shape` with every element `value`, made where the backend computes (no copy from
+   * JavaScript on wasm). Optional: without it, callers upload a filled typed array.
+   */
+  fill?(shape: Shape, value: number, dtype: DType): KTensor<D>;
   /** Copies a buffer back into a new typed array the caller owns. */
   read(x: KTensor<D>): TypedArray;
   /** Releases a buffer early (a no-op where the garbage collector owns memory). */

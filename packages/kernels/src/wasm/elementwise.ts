@@ -10,7 +10,8 @@
 import type { BinaryOp, CompareOp, Shape, UnaryOp } from '../backend.js';
 import { sizeOf, stridesOf } from '../shape.js';
 import { broadcastAll, checkSameDtype } from '../validate.js';
-import { type Ctx, check, empty, type WTensor } from './context.js';
+import { elementwiseInto } from '../reference/elementwise.js';
+import { asReference, type Ctx, check, empty, view, type WTensor } from './context.js';
 import * as L from './layout.js';
 
 /** The wasm module's code per op; `null`: computed by the reference's float64 JavaScript for every dtype. */
@@ -183,13 +184,26 @@ export function binaryJob(
   rt.run(d, L.JOB_BINARY, Math.ceil(n / chunk), 64 + 3 * 1024, n * (op === L.BIN_POW ? 10 : 0.7));
 }
 
+/**
+ * binary or compare on dtypes wasm does not compute (float64, int32) or ranks it cannot collapse: the
+ * reference's loop, writing straight into the output's block (int32 counters such as batch norm's change
+ * every step, so this path must not cost a copy).
+ */
+function inJavaScript(ctx: Ctx, op: BinaryOp | CompareOp, kernel: string, a: WTensor, b: WTensor): WTensor {
+  const shape = broadcastAll([a.shape, b.shape], kernel, check);
+  const y = empty(ctx, shape, a.dtype);
+  const out = view(ctx, y, kernel);
+  elementwiseInto(op, asReference(ctx, a, kernel), asReference(ctx, b, kernel), shape, out);
+  return y;
+}
+
 /** `y = op(a, b)` with broadcasting; float32 in wasm. */
 export function binary(ctx: Ctx, op: BinaryOp, a: WTensor, b: WTensor): WTensor {
   const code = BINARY[op];
   check(code !== undefined, 'binary', () => `unknown op ${op}`);
   checkSameDtype(a, b, 'binary', check);
-  if (a.dtype !== 'float32') return ctx.js.binary(op, a, b);
-  return runBinary(ctx, code, 'binary', a, b) ?? ctx.js.binary(op, a, b);
+  if (a.dtype !== 'float32') return inJavaScript(ctx, op, 'binary', a, b);
+  return runBinary(ctx, code, 'binary', a, b) ?? inJavaScript(ctx, op, 'binary', a, b);
 }
 
 /** `y = (a op b) ? 1 : 0` with broadcasting, in the inputs' dtype; float32 in wasm. */
@@ -197,8 +211,8 @@ export function compare(ctx: Ctx, op: CompareOp, a: WTensor, b: WTensor): WTenso
   const code = BINARY[op];
   check(code !== undefined, 'compare', () => `unknown op ${op}`);
   checkSameDtype(a, b, 'compare', check);
-  if (a.dtype !== 'float32') return ctx.js.compare(op, a, b);
-  return runBinary(ctx, code, 'compare', a, b) ?? ctx.js.compare(op, a, b);
+  if (a.dtype !== 'float32') return inJavaScript(ctx, op, 'compare', a, b);
+  return runBinary(ctx, code, 'compare', a, b) ?? inJavaScript(ctx, op, 'compare', a, b);
 }
 
 /** `y = cond ≠ 0 ? a : b`; float32 a and b in wasm, with a cond of any dtype. */

@@ -8,7 +8,7 @@
  * or, without either, when the garbage collector finds the buffer unreachable.
  *
  * dtypes: every float32 kernel runs in wasm except the data-movement ones and argReduce (`JS_KERNELS`),
- * which are JavaScript loops over views of wasm memory: takeAlongAxis, scatterAddAlongAxis and
+ * which are JavaScript loops over views of wasm memory: takeAlongAxis, scatterAddAlongAxis, oneHot and
  * broadcastTo have their own loops here, writing into the output's block; the others are the reference
  * backend's loops, whose result is then copied in (one copy, counted in `stats()`). float64 and int32
  * inputs run the reference's loops for every kernel the same way: correct and exactly the reference's
@@ -18,7 +18,7 @@
 import type { Backend, Kernels, KernelName, Shape, TypedArray } from '../backend.js';
 import { dtypeOf, sizeOf } from '../shape.js';
 import type { BackendOptions } from '../select.js';
-import { adopt, BYTES, type Ctx, DEFAULT_TUNING, type Tuning, type WTensor } from './context.js';
+import { adopt, BYTES, type Ctx, DEFAULT_TUNING, filled, type Tuning, type WTensor } from './context.js';
 import type { HeapUsage } from './heap.js';
 import { javascriptKernels } from './javascript.js';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv.js';
@@ -26,7 +26,7 @@ import { binary, compare, unary, where } from './elementwise.js';
 import { MAX_THREADS } from './layout.js';
 import { matmul } from './matmul.js';
 import { batchNorm, batchNormBackward } from './norm.js';
-import { broadcastTo, scatterAddAlongAxis, takeAlongAxis } from './movement.js';
+import { broadcastTo, oneHot, scatterAddAlongAxis, takeAlongAxis } from './movement.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d } from './pooling.js';
 import { logSoftmax, reduce, softmax } from './reduce.js';
 import { type CopyCounts, Runtime, type WasmBuffer } from './runtime.js';
@@ -139,7 +139,7 @@ function kernelsFor(ctx: Ctx): Kernels<WasmBuffer> {
     concat: js.concat,
     transpose: js.transpose,
     broadcastTo: (x, shape) => broadcastTo(ctx, x, shape),
-    oneHot: js.oneHot,
+    oneHot: (indices, depth, dtype) => oneHot(ctx, indices, depth, dtype),
     softmax: (x, axis) => softmax(ctx, x, axis),
     logSoftmax: (x, axis) => logSoftmax(ctx, x, axis),
     cast: js.cast,
@@ -190,6 +190,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     mode: `simd${rt.fma ? '-fma' : ''}-${threads}-thread${threads === 1 ? '' : 's'}`,
     threads,
     upload,
+    fill: (shape, value, dtype) => filled(ctx, shape, value, dtype),
     read,
     dispose: (x) => rt.release(x.data),
     kernels: kernelsFor(ctx),

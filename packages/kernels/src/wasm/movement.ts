@@ -7,11 +7,12 @@
  *   typed-array type per access site) so V8 compiles them to tight code. The reference versions serve
  *   every array type from one loop and accumulate in a float64 scratch array, which costs several times
  *   more. Other dtypes go to the reference loops.
+ * - oneHot, writing its ones straight into the output's block (losses make one from the labels every step).
  * - broadcastTo for every dtype, as runs: the innermost dim of the collapsed broadcast is either a
  *   repeated element (`fill`) or a contiguous row (`set`), instead of one table lookup per element.
  */
-import type { Shape } from '../backend.js';
-import { alongAxisSizes, checkBroadcastsTo, checkScatterUpdates } from '../validate.js';
+import type { FloatDType, Shape } from '../backend.js';
+import { alongAxisSizes, checkBroadcastsTo, checkIndex, checkScatterUpdates } from '../validate.js';
 import { type Ctx, check, empty, view, type WTensor } from './context.js';
 import { collapse } from './elementwise.js';
 
@@ -42,6 +43,20 @@ export function broadcastTo(ctx: Ctx, x: WTensor, shape: Shape): WTensor {
         idx[a] = 0;
       }
     }
+  }
+  return y;
+}
+
+/** int32 indices `[...S]` → `[...S, depth]`: 1 at the index, 0 elsewhere (the labels of a loss, every step). */
+export function oneHot(ctx: Ctx, indices: WTensor, depth: number, dtype: FloatDType): WTensor {
+  checkIndex(indices, 'indices', 'oneHot', check);
+  const y = empty(ctx, [...indices.shape, depth], dtype);
+  const out = view(ctx, y, 'oneHot');
+  out.fill(0);
+  const idx = view(ctx, indices, 'oneHot');
+  for (let i = 0; i < idx.length; i++) {
+    const j = idx[i]!;
+    if (j >= 0 && j < depth) out[i * depth + j] = 1;
   }
   return y;
 }
