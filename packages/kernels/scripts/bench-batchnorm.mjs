@@ -35,10 +35,16 @@ for (const shape of [
 ]) {
   ad.withBackend(backend, () => {
     const n = shape.reduce((a, b) => a * b, 1);
-    const x = ad.tensor(Float32Array.from({ length: n }, (_, i) => Math.sin(i)), { shape });
+    const x = ad.tensor(
+      Float32Array.from({ length: n }, (_, i) => Math.sin(i)),
+      { shape },
+    );
     const w = ad.ones([shape[1]]);
     const b = ad.zeros([shape[1]]);
-    const g = ad.tensor(Float32Array.from({ length: n }, (_, i) => Math.cos(i)), { shape });
+    const g = ad.tensor(
+      Float32Array.from({ length: n }, (_, i) => Math.cos(i)),
+      { shape },
+    );
     const step = (f) =>
       ad.scope(() => {
         const [, pull] = ad.vjp((xx, ww, bb) => f(xx, ww, bb), x, w, b);
@@ -49,7 +55,10 @@ for (const shape of [
     const c = step(composite);
     const agree = a.every((v, i) => Math.abs(v - c[i]) <= 1e-3 * Math.max(1, Math.abs(v)));
     const times = { fused: [], composite: [] };
-    for (let k = 0; k < 3; k++) step(fused), step(composite);
+    for (let k = 0; k < 3; k++) {
+      step(fused);
+      step(composite);
+    }
     for (let k = 0; k < 15; k++) {
       for (const [name, f] of [
         ['fused', fused],
