@@ -1,8 +1,8 @@
 /**
  * @file The one Backend interface: raw compute over backend-owned buffers plus shapes.
  *
- * A backend owns its storage type `D` (a typed array for `reference`, a texture or a wasm pointer for
- * others). Kernels never mutate their inputs and always return a fresh `KTensor`. Layout is row-major;
+ * A backend owns its storage type `D` (a typed array for `reference`, a texture for gpu.js, a block of
+ * wasm memory for wasm). Kernels never mutate their inputs and always return a fresh `KTensor`. Layout is row-major;
  * images are NCHW and conv weights OIHW. Shapes are validated by callers (autodiff throws `ShapeError`
  * for user mistakes); kernels may assume valid input but still throw a plain `Error` naming the kernel
  * when something impossible arrives.

@@ -34,6 +34,7 @@ export interface GrowableMemory {
 export interface HeapUsage {
   /** Bytes in blocks handed out and not yet freed (rounded up to their size classes). */
   readonly liveBytes: number;
+  /** Blocks handed out and not yet freed. */
   readonly liveBlocks: number;
   /** Bytes in blocks waiting on free lists. */
   readonly freeBytes: number;

@@ -111,7 +111,9 @@ export interface RuntimeOptions {
  */
 export class WasmBuffer {
   constructor(
+    /** Byte address in the backend's wasm memory; -1 once released. */
     public ptr: number,
+    /** Bytes of the tensor's elements. */
     readonly bytes: number,
   ) {}
 }
@@ -122,7 +124,9 @@ export interface CopyCounts {
   readonly copiesIn: number;
   /** Tensors copied out of wasm memory into JS arrays (read). */
   readonly copiesOut: number;
+  /** Bytes copied in. */
   readonly bytesIn: number;
+  /** Bytes copied out. */
   readonly bytesOut: number;
 }
 
