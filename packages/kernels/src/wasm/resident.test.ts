@@ -124,6 +124,31 @@ describe('resident tensors', () => {
     expect(high).toBeLessThan(100 * MiB);
     expect(live).toBeLessThanOrEqual(21);
   });
+
+  it('without --expose-gc, a loop that awaits between steps and releases nothing stays bounded (built dist)', () => {
+    const dist = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+    expect(existsSync(dist), 'dist/index.js is missing: run `pnpm build` first').toBe(true);
+    // 800 steps of 4 MiB each: 3.1 GiB if nothing were collected (as happened before buffers held
+    // ArrayBuffer pressure for the collector to see); measured with it: about 1 GiB.
+    const script = `
+      const { createWasmBackend } = await import(${JSON.stringify(dist)});
+      const b = createWasmBackend({ threads: 1 });
+      const x = b.upload(new Float32Array(1 << 20), [1 << 20]);
+      for (let i = 0; i < 800; i++) {
+        b.kernels.unary('exp', x);
+        await new Promise((r) => setImmediate(r));
+      }
+      console.log(JSON.stringify({ high: b.stats().highWaterBytes }));
+      b.destroy();
+    `;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      timeout: 120_000,
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const { high } = JSON.parse(r.stdout.trim()) as { high: number };
+    expect(high).toBeLessThan(1536 * MiB);
+  });
 });
 
 /** A stand-in for a WebAssembly.Memory of `n` pages (the heap only reads `buffer` and calls `grow`). */
