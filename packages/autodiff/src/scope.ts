@@ -1,10 +1,9 @@
 /**
  * @file Releasing tensors at a known point instead of when the garbage collector finds them.
  *
- * Tensors never need manual release for correctness: a backend that holds memory outside the JS heap
- * (wasm) frees a buffer once its tensor is unreachable. But the collector runs when the JS heap fills,
- * and a training step's tensors are small JS objects holding large buffers, so a hot loop can hold many
- * steps' worth of memory before it runs. `scope(fn)` releases every tensor created while `fn` runs,
+ * A backend that holds memory outside the JS heap (wasm) frees a buffer once its tensor is unreachable,
+ * but the garbage collector decides when that is seen, and finalizers run only between tasks: a loop
+ * that never awaits holds every step's tensors until it ends. `scope(fn)` releases every tensor created while `fn` runs,
  * except those `fn` returns, the moment it returns (TensorFlow.js calls this `tidy`).
  */
 import { checkFunction } from './validate.js';

@@ -177,7 +177,8 @@ export class Heap {
       `wasm backend: out of memory: asked for ${mib(size)} with ${mib(this.liveBytes)} live in ` +
       `${this.live.size} buffers and ${mib(this.freeBytes)} on free lists, of the ${mib(this.maxBytes)} wasm ` +
       'memory can hold. Lower the batch size, or run each step inside scope(...) from @tapenet/autodiff so ' +
-      'that its intermediate tensors are released when it ends rather than when the garbage collector finds them.'
+      'that its intermediate tensors are released when it ends rather than when the garbage collector finds ' +
+      'them (which a loop that never awaits does not allow).'
     );
   }
 }
