@@ -18,6 +18,9 @@ const resolve = async (v: number | Promise<number>): Promise<number> => v;
  * Builds the runner of a model workload. `lenet-step`: one forward + backward + SGD update on a fixed
  * batch, reading back the loss and every updated parameter. `mnist-epoch`: shuffle, normalise and batch
  * the real MNIST training images, then one step per batch (loss read back every step, parameters at the end).
+ * The batches are host arrays; tapenet's trainer (`tapenet/lenet.ts`) runs each step inside `scope` and
+ * releases the params it replaced, so an epoch's wasm memory stays that of one step. (The scope is there,
+ * not here: this runner is shared with the peers, whose steps may return promises, and `scope` is synchronous.)
  */
 export async function modelRunner(
   spec: ModelSpec,
@@ -56,6 +59,14 @@ export async function modelRunner(
     },
   };
 }
+
+/**
+ * The error a peer gives for the LeNet-5 zoo-step row: it measures tapenet's user-level API
+ * (@tapenet/zoo, @tapenet/layers, @tapenet/optim), which only tapenet has; the peers' LeNet-5 is on the
+ * `LeNet-5 train step` row.
+ */
+export const tapenetOnly = (peer: string): string =>
+  `tapenet only: this row is LeNet-5 through @tapenet/zoo, @tapenet/layers and @tapenet/optim (how tapenet users write it); ${peer}'s LeNet-5 is on the LeNet-5 train step row`;
 
 /**
  * The error a peer gives for a zoo-model row: the model comes from @tapenet/zoo, and apps/bench has no

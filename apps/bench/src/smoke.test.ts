@@ -50,6 +50,16 @@ describe('bench smoke', () => {
     }
     expect(r.profile?.entries.length).toBeGreaterThan(0);
 
+    // The user-level LeNet-5 step runs on every tapenet column from one init, and no peer claims it.
+    const zooLenet = r.rows.find((row) => row.id === 'lenet5-zoo-step')!;
+    for (const impl of r.impls) {
+      const cell = zooLenet.cells[impl.id];
+      if (impl.family === 'peer')
+        expect(cell, impl.id).toMatchObject({ status: 'error', error: expect.stringMatching(/^tapenet only:/) });
+      else if (cell?.status === 'ok') expect(zooLenet.mismatches, impl.id).not.toContain(impl.id);
+    }
+    expect(zooLenet.cells['tapenet:reference']?.status).toBe('ok');
+
     const text = renderReport(r);
     for (const row of r.rows) expect(text).toContain(row.title);
     for (const id of ids) expect(text).toContain(id);

@@ -35,6 +35,8 @@ export type WorkloadSpec =
   | { readonly kind: 'conv'; readonly pass: Pass; readonly shape: ConvShape }
   | { readonly kind: 'pool'; readonly pass: Pass; readonly shape: PoolShape }
   | { readonly kind: 'lenet-step'; readonly batch: number }
+  /** The LeNet-5 step as users write it: `zoo.get('lenet5')`, `softmaxCrossEntropy`, `sgd` (tapenet only). */
+  | { readonly kind: 'lenet-zoo-step'; readonly batch: number }
   | { readonly kind: 'mnist-epoch'; readonly batch: number; readonly images: number }
   | {
       readonly kind: 'zoo-step';

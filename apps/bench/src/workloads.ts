@@ -122,6 +122,16 @@ export function workloads(scale: Scale, mnistImages = 60000): Workload[] {
       work: lenetBatch,
       formula: 'batch / step time (forward, backward, SGD update, loss and weights read back)',
     },
+    {
+      id: 'lenet5-zoo-step',
+      title: `LeNet-5 train step b${lenetBatch}, as users write it`,
+      set: 'quick',
+      spec: { kind: 'lenet-zoo-step', batch: lenetBatch },
+      unit: 'img/s',
+      work: lenetBatch,
+      formula:
+        "batch / step time: zoo.get('lenet5'), softmaxCrossEntropy, sgd and applyUpdates from @tapenet/optim, the step in scope, loss and weights read back (tapenet only)",
+    },
     zoo('resnet18-cifar-step', 'ResNet-18-CIFAR train step', 'resnet18-cifar', 'ResNet-18-CIFAR'),
     zoo('vgg11-cifar-step', 'VGG-11-CIFAR train step', 'vgg11-cifar', 'VGG-11-CIFAR'),
     {

@@ -3,7 +3,18 @@
  * of the packages writes it (forward, softmax cross-entropy, `valueAndGrad`, optimiser update). The state
  * lives on the active backend; `moveTo` copies it to another backend when the picker changes.
  */
-import { isTensor, type Key, key, setBackend, type Tensor, tensor, treeMap, valueAndGrad } from '@tapenet/autodiff';
+import {
+  dispose,
+  isTensor,
+  type Key,
+  key,
+  scope,
+  setBackend,
+  type Tensor,
+  tensor,
+  treeMap,
+  valueAndGrad,
+} from '@tapenet/autodiff';
 import type { Backend } from '@tapenet/kernels';
 import { softmaxCrossEntropy } from '@tapenet/layers';
 import { adam, applyUpdates, type GradientTransformation, sgd } from '@tapenet/optim';
@@ -48,28 +59,37 @@ export class Trainer {
     this.optState = this.opt.init(this.params);
   }
 
-  /** One step on `x` `[n·784]`, `y` `[n]`: returns the batch loss and the number of correct predictions. */
+  /**
+   * One step on `x` `[n·784]`, `y` `[n]`: returns the batch loss and the number of correct predictions.
+   * The step runs in a scope (its intermediates are released when it returns) and the params, state and
+   * optimiser state it replaced are released too, so wasm memory does not wait for the garbage collector.
+   */
   step(x: Float32Array, y: Int32Array): { loss: number; correct: number } {
     const n = y.length;
-    const xs = tensor(x, { shape: [n, 1, 28, 28] });
-    const ys = tensor(y, { shape: [n] });
     const k: Key = key(this.steps);
-    const objective = (p: ModelParams) => {
-      const out = this.model.apply(p, this.state, xs, { train: true, key: k });
-      return [softmaxCrossEntropy(out.y, ys), { next: out.state, logits: out.y }] as const;
-    };
-    const [[loss, aux], grads] = valueAndGrad(objective, { hasAux: true })(this.params);
-    const [updates, nextOpt] = this.opt.update(grads, this.optState, this.params);
-    this.params = applyUpdates(this.params, updates);
-    this.state = aux.next;
-    this.optState = nextOpt;
+    const next = scope(() => {
+      const xs = tensor(x, { shape: [n, 1, 28, 28] });
+      const ys = tensor(y, { shape: [n] });
+      const objective = (p: ModelParams) => {
+        const out = this.model.apply(p, this.state, xs, { train: true, key: k });
+        return [softmaxCrossEntropy(out.y, ys), { next: out.state, logits: out.y }] as const;
+      };
+      const [[loss, aux], grads] = valueAndGrad(objective, { hasAux: true })(this.params);
+      const [updates, nextOpt] = this.opt.update(grads, this.optState, this.params);
+      const params = applyUpdates(this.params, updates);
+      return { params, state: aux.next, optState: nextOpt, loss: loss.item(), logits: aux.logits.data() };
+    });
+    dispose({ params: this.params, state: this.state, optState: this.optState }, { keep: next });
+    this.params = next.params;
+    this.state = next.state;
+    this.optState = next.optState;
     this.steps++;
-    const pred = argmaxRows(aux.logits.data());
+    const pred = argmaxRows(next.logits);
     let correct = 0;
     pred.forEach((p, i) => {
       correct += p === y[i] ? 1 : 0;
     });
-    return { loss: loss.item(), correct };
+    return { loss: next.loss, correct };
   }
 
   /** Logits `[n, 10]` in inference mode. */

@@ -29,3 +29,21 @@ export class NonFiniteError extends Error {
     super(`${op}: produced ${detail}`);
   }
 }
+
+/**
+ * Thrown when a tensor is used after its buffer was released, by `dispose` or at the end of the `scope`
+ * that created it (the fix is to return it from the scope). Names the op and the argument.
+ */
+export class ReleasedTensorError extends Error {
+  override readonly name = 'ReleasedTensorError';
+  constructor(
+    readonly op: string,
+    readonly arg: string,
+    detail: string,
+  ) {
+    super(
+      `${op}: ${arg} ${detail} was released (by dispose, or at the end of the scope that created it) and cannot be ` +
+        'used; return it from the scope, or do not dispose it, to keep it',
+    );
+  }
+}

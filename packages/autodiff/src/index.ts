@@ -11,7 +11,7 @@ export {
   setDebugNans,
   withBackend,
 } from './context.js';
-export { fmt, NonFiniteError, ShapeError } from './errors.js';
+export { fmt, NonFiniteError, ReleasedTensorError, ShapeError } from './errors.js';
 export { customVjp, grad, hessianVectorProduct, jvp, type MapLike, valueAndGrad, vjp } from './grad.js';
 export * from './ops/index.js';
 export type { OpAttrs, OpName } from './ops/attrs.js';
@@ -19,12 +19,14 @@ export type { OpDef, VjpContext } from './ops/def.js';
 export { checkTensor, checkTensorLike, checkTensors } from './ops/util.js';
 export { OPS, opNames } from './ops/registry.js';
 export * as random from './random/index.js';
+export { type DisposeOptions, dispose, scope } from './scope.js';
 export type { Key } from './random/keys.js';
 export { foldIn, key, split } from './random/keys.js';
 export {
   arange,
   eye,
   full,
+  int32Range,
   isTensor,
   type NestedArray,
   ones,

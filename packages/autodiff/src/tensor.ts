@@ -2,6 +2,7 @@
 import { type Backend, type DType, dtypeOf, type KTensor, type Shape, sizeOf, type TypedArray } from '@tapenet/kernels';
 import { getBackend } from './context.js';
 import { fmt, ShapeError } from './errors.js';
+import { checkLive, created } from './lifetime.js';
 import {
   checkDType,
   checkInt,
@@ -45,6 +46,7 @@ export class Tensor {
 
   /** A fresh copy of the elements in row-major order. */
   data(): TypedArray {
+    checkLive('data', [this.kt]);
     return this.backend.read(this.kt);
   }
 
@@ -154,19 +156,62 @@ export function tensor(values: NestedArray | TypedArray, opts?: TensorOptions): 
       `${fmt(shape)} holds ${sizeOf(shape)} elements but ${flat.length} were given`,
     );
   }
+  const t = uploaded(flat, shape);
+  if (flat instanceof Int32Array) uploadedRanges.set(t.kt.data as object, rangeOf(flat));
+  return t;
+}
+
+/**
+ * The smallest and largest element of int32 tensors made by `tensor` from JavaScript values, computed
+ * while the values were at hand, so that checks of labels and indices need not copy them back out of
+ * a backend's memory. Keyed weakly by buffer.
+ */
+const uploadedRanges = new WeakMap<object, readonly [number, number]>();
+
+const rangeOf = (values: Int32Array): readonly [number, number] => {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
+};
+
+/**
+ * The smallest and largest element of an int32 tensor (±∞ for an empty one): known without a copy when
+ * `tensor` made it from JavaScript values, else read back.
+ * @internal Not part of the public API (no semver promise); other tapenet packages and tests may use it.
+ */
+export function int32Range(t: Tensor): readonly [number, number] {
+  if (t.dtype !== 'int32') throw new ShapeError('int32Range', 't', `has dtype ${t.dtype}; expected int32`);
+  return uploadedRanges.get(t.kt.data as object) ?? rangeOf(t.data() as Int32Array);
+}
+
+/** A new tensor of the active backend holding a copy of `values`. */
+function uploaded(values: TypedArray, shape: Shape): Tensor {
   const backend = getBackend();
-  return new Tensor(backend.upload(flat, shape), backend);
+  const kt = backend.upload(values, shape);
+  created(kt, backend);
+  return new Tensor(kt, backend);
 }
 
 /** `shape` filled with `value`, validated as the arguments of `op`. */
 function filled(op: string, shape: unknown, value: unknown, dtype: unknown): Tensor {
   const s = checkShape(op, 'shape', shape);
   const v = checkNumber(op, 'value', value, false);
-  const flat = typedArrayOf(checkDType(op, 'dtype', dtype), []);
-  const arr = new (flat.constructor as new (n: number) => TypedArray)(sizeOf(s));
-  arr.fill(v);
+  const d = checkDType(op, 'dtype', dtype);
   const backend = getBackend();
-  return new Tensor(backend.upload(arr, s), backend);
+  if (backend.fill !== undefined) {
+    // Made where the backend computes (wasm: in its memory), no copy from JavaScript.
+    const kt = backend.fill(s, v, d);
+    created(kt, backend);
+    return new Tensor(kt, backend);
+  }
+  const arr = new (typedArrayOf(d, []).constructor as new (n: number) => TypedArray)(sizeOf(s));
+  arr.fill(v);
+  return uploaded(arr, s);
 }
 
 const likeOf = (op: string, x: unknown): Tensor => {

@@ -1,8 +1,8 @@
 /**
  * @file The one Backend interface: raw compute over backend-owned buffers plus shapes.
  *
- * A backend owns its storage type `D` (a typed array for `reference`, a texture or a wasm pointer for
- * others). Kernels never mutate their inputs and always return a fresh `KTensor`. Layout is row-major;
+ * A backend owns its storage type `D` (a typed array for `reference`, a texture for gpu.js, a block of
+ * wasm memory for wasm). Kernels never mutate their inputs and always return a fresh `KTensor`. Layout is row-major;
  * images are NCHW and conv weights OIHW. Shapes are validated by callers (autodiff throws `ShapeError`
  * for user mistakes); kernels may assume valid input but still throw a plain `Error` naming the kernel
  * when something impossible arrives.
@@ -202,6 +202,11 @@ export interface Backend<D = unknown> {
   readonly mode: string;
   /** Copies `values` into a new buffer of this backend. The dtype follows the array type. */
   upload(values: TypedArray, shape: Shape): KTensor<D>;
+  /**
+   * A new buffer of `shape` with every element `value`, made where the backend computes (no copy from
+   * JavaScript on wasm). Optional: without it, callers upload a filled typed array.
+   */
+  fill?(shape: Shape, value: number, dtype: DType): KTensor<D>;
   /** Copies a buffer back into a new typed array the caller owns. */
   read(x: KTensor<D>): TypedArray;
   /** Releases a buffer early (a no-op where the garbage collector owns memory). */

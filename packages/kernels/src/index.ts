@@ -60,13 +60,16 @@ export {
 } from './validate.js';
 export { type BackendOptions, backendNames, createBackend, defaultBackendName } from './select.js';
 export {
+  type CopyCounts as WasmCopyCounts,
   createWasmBackend,
   DEFAULT_TUNING as WASM_DEFAULT_TUNING,
+  type HeapUsage as WasmHeapUsage,
   JS_KERNELS as WASM_JS_KERNELS,
   TINY_TUNING as WASM_TINY_TUNING,
   type Tuning as WasmTuning,
   type WasmBackend,
   type WasmBackendOptions,
   type WasmStats,
+  WasmBuffer,
   wasmRelaxedSimdAvailable,
 } from './wasm/index.js';

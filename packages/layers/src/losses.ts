@@ -12,6 +12,7 @@ import {
   checkOptions,
   checkTensor,
   fmt,
+  int32Range,
   less,
   logSoftmax,
   mean,
@@ -57,7 +58,9 @@ function targetsOf(op: string, logits: Tensor, labels: Tensor): Tensor {
   if (labels.dtype === 'int32') {
     if (labels.rank !== 1 || labels.shape[0] !== n)
       throw new ShapeError(op, 'labels', `have shape ${fmt(labels.shape)}; expected [${n}] class indices`);
-    const bad = labels.data().find((c) => c < 0 || c >= k);
+    // The range, not the labels: known without copying them out of the backend when they came from JavaScript.
+    const [lo, hi] = int32Range(labels);
+    const bad = lo < 0 ? lo : hi >= k ? hi : undefined;
     if (bad !== undefined) throw new ShapeError(op, 'labels', `contain ${bad}, outside [0, ${k})`);
     return oneHot(labels, k, logits.dtype === 'float64' ? 'float64' : 'float32');
   }

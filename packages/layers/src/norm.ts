@@ -114,14 +114,15 @@ export function batchNorm(config?: BatchNormConfig): Layer<BatchNormParams, Batc
         const weight = affine ? p.weight : full([ch], 1, x.dtype);
         const bias = affine ? p.bias : full([ch], 0, x.dtype);
         const { y, mean: mu, variance: v } = batchNormOp(x, weight, bias, { eps });
-        const count = state.num_batches_tracked.item();
-        const m = c.momentum === null ? 1 / (count + 1) : (c.momentum ?? 0.1);
+        // The counter is read only for the cumulative average (momentum null): reading it is a copy out of
+        // a backend's memory every step.
+        const m = c.momentum === null ? 1 / (state.num_batches_tracked.item() + 1) : (c.momentum ?? 0.1);
         // The batch statistics carry no gradient, so neither does the running state.
         const blend = (running: Tensor, batch: Tensor): Tensor => add(mul(running, 1 - m), mul(batch, m));
         const next = {
           running_mean: blend(state.running_mean, mu),
           running_var: blend(state.running_var, mul(v, n / (n - 1))),
-          num_batches_tracked: full([], count + 1, 'int32'),
+          num_batches_tracked: add(state.num_batches_tracked, full([], 1, 'int32')),
         };
         return { y, state: next };
       }

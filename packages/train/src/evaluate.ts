@@ -3,7 +3,7 @@
  * optional confusion matrix. Batches are made in the dataset's order (no shuffling, no augmentation).
  */
 import { batches, type Dataset } from '@tapenet/datasets';
-import { tensor } from '@tapenet/autodiff';
+import { dispose, scope, tensor } from '@tapenet/autodiff';
 import type { Layer } from '@tapenet/layers';
 import { confusionMatrix, softmaxCrossEntropy } from '@tapenet/layers';
 import { addSums, defaultTopK, EMPTY_SUMS, type Metrics, summarize } from './metrics.js';
@@ -46,11 +46,19 @@ export async function evaluate<P, S>(options: EvaluateOptions<P, S>): Promise<Ev
   const matrix = confusion ? Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0)) : null;
   let sums = EMPTY_SUMS;
   for await (const batch of batches(data, { batchSize })) {
-    const { metrics, predictions } = step(params, state, batch);
-    sums = addSums(sums, metrics);
-    if (matrix !== null) {
+    // One scope per batch: its intermediates are released here, not when the garbage collector runs.
+    const { metrics, counts } = scope(() => {
+      const { metrics, predictions } = step(params, state, batch);
       // @tapenet/layers' confusionMatrix (the one definition: rows are labels), summed over batches.
-      const counts = confusionMatrix(tensor(predictions, { shape: [predictions.length] }), batch.y, numClasses).data();
+      const counts =
+        matrix === null
+          ? null
+          : confusionMatrix(tensor(predictions, { shape: [predictions.length] }), batch.y, numClasses).data();
+      return { metrics, counts };
+    });
+    dispose(batch); // made for this loop alone
+    sums = addSums(sums, metrics);
+    if (matrix !== null && counts !== null) {
       matrix.forEach((row, i) => {
         for (let j = 0; j < numClasses; j++) row[j]! += counts[i * numClasses + j]!;
       });

@@ -8,7 +8,7 @@
  * alone; with the trees, optimiser state and running sums saved in a checkpoint, a resumed run computes the
  * same numbers as one that was never interrupted.
  */
-import { foldIn, type Key } from '@tapenet/autodiff';
+import { dispose, foldIn, type Key, scope } from '@tapenet/autodiff';
 import { batches } from '@tapenet/datasets';
 import { softmaxCrossEntropy } from '@tapenet/layers';
 import type { GradientTransformation, Schedule } from '@tapenet/optim';
@@ -80,6 +80,8 @@ export async function fit<P, S, O>(options: FitOptions<P, S, O>): Promise<FitRes
   }
 
   const trainStep = makeTrainStep({ model, loss, optimizer, topK });
+  /** Whether params, state and optState were made by this loop's last step and given to no one yet. */
+  let owned = false;
   const save = async (file: 'last' | 'best'): Promise<void> => {
     if (options.checkpoint === undefined) return;
     await writeRunCheckpoint(options.checkpoint, file, { params, state, optState }, progress, options.key);
@@ -100,8 +102,13 @@ export async function fit<P, S, O>(options: FitOptions<P, S, O>): Promise<FitRes
     const started = performance.now() / 1000 - progress.seconds;
     for (let b = progress.batch; b < stream.length; b++) {
       if (signal?.aborted) return finish('interrupted');
-      const batch = stream.at(b);
-      const r = trainStep(params, state, optState, batch, foldIn(foldIn(keys.dropout, epoch), b));
+      const key = foldIn(foldIn(keys.dropout, epoch), b);
+      // The batch and every intermediate of the step are released when the scope ends; the trees the
+      // step returns are kept. The trees it replaced are released too when this loop made them and
+      // handed them to no one (a callback may keep what it is given).
+      const r = scope(() => trainStep(params, state, optState, stream.at(b), key));
+      if (owned) dispose({ params, state, optState }, { keep: r });
+      owned = true;
       ({ params, state, optState } = r);
       const sums = addSums(progress.sums, r.metrics);
       const step = progress.step + 1;
@@ -163,6 +170,7 @@ export async function fit<P, S, O>(options: FitOptions<P, S, O>): Promise<FitRes
     };
     if (better) await save('best');
     await save('last');
+    owned = false; // handed to the callback below
     const verdict = await callbacks.onEpochEnd?.(record, { params, state, optState, best, history: progress.history });
     if (options.earlyStopping !== undefined && progress.wait >= options.earlyStopping.patience) {
       return finish('early-stopping');

@@ -8,12 +8,14 @@ import {
   abs,
   add,
   concat,
+  dispose,
   fmt,
   foldIn,
   type Key,
   mean,
   mul,
   random,
+  scope,
   type Shape,
   slice,
   square,
@@ -86,17 +88,24 @@ export function ascend(objective: (x: Tensor) => Tensor, start: Tensor, options:
   const history: number[] = [];
   let x = start;
   for (let t = 0; t < steps; t++) {
-    const [dy, dx] =
-      jitter > 0 && options.key !== undefined
-        ? Array.from(random.randint(foldIn(options.key, t), [2], -jitter, jitter + 1).data())
-        : [0, 0];
-    const shifted = roll(roll(x, dy!, 2), dx!, 3);
-    const [value, g] = step(shifted);
-    history.push(value.item());
-    const back = roll(roll(g, -dy!, 2), -dx!, 3);
-    const norm = mean(abs(back)).item();
-    if (norm > 0) x = add(x, mul(back, lr / norm));
-    if (blur !== undefined && (t + 1) % blurEvery === 0) x = applyFilter(x, blur, { edge: 'extend' });
+    // One scope per step: its intermediates are released at once, and so is the image it replaced
+    // (never the caller's start image).
+    const next = scope(() => {
+      const [dy, dx] =
+        jitter > 0 && options.key !== undefined
+          ? Array.from(random.randint(foldIn(options.key, t), [2], -jitter, jitter + 1).data())
+          : [0, 0];
+      const shifted = roll(roll(x, dy!, 2), dx!, 3);
+      const [value, g] = step(shifted);
+      const back = roll(roll(g, -dy!, 2), -dx!, 3);
+      const norm = mean(abs(back)).item();
+      let y = norm > 0 ? add(x, mul(back, lr / norm)) : x;
+      if (blur !== undefined && (t + 1) % blurEvery === 0) y = applyFilter(y, blur, { edge: 'extend' });
+      return { image: y, value: value.item() };
+    });
+    history.push(next.value);
+    if (x !== start) dispose(x, { keep: next.image });
+    x = next.image;
   }
   history.push(objective(x).item());
   return { image: x, history };

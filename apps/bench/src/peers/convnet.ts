@@ -5,7 +5,7 @@
  */
 import type { ConvNetJs, LayerDef, ParamLayer, Trainer, Vol } from 'convnetjs';
 import { chwRowsToHwc, LENET_LR, type LenetTrainer, lenetInit, nchwToNhwc, oihwToOhwi, uniform } from '../data.js';
-import { isModelSpec, modelRunner, noZooPort } from '../model-runner.js';
+import { isModelSpec, modelRunner, noZooPort, tapenetOnly } from '../model-runner.js';
 import type { Impl, Output, Runner, Unavailable, WorkloadSpec } from '../types.js';
 
 const shortError = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
@@ -104,6 +104,8 @@ function prepareConvnet(cnn: ConvNetJs, spec: WorkloadSpec): Runner | Promise<Ru
     }
     case 'zoo-step':
       throw new Error(noZooPort(spec.name, 'convnetjs'));
+    case 'lenet-zoo-step':
+      throw new Error(tapenetOnly('convnetjs'));
     case 'pending':
       throw new Error(spec.reason);
   }

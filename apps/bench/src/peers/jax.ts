@@ -6,7 +6,7 @@
  */
 import type * as Jax from '@jax-js/jax';
 import { uniform } from '../data.js';
-import { isModelSpec, modelRunner, noZooPort } from '../model-runner.js';
+import { isModelSpec, modelRunner, noZooPort, tapenetOnly } from '../model-runner.js';
 import type { Impl, Output, Runner, Unavailable, WorkloadSpec } from '../types.js';
 import { jaxLenet } from './jax-lenet.js';
 
@@ -80,6 +80,8 @@ function prepareJax(jax: JaxModule, spec: WorkloadSpec, jitStep: boolean): Runne
     }
     case 'zoo-step':
       throw new Error(noZooPort(spec.name, 'jax-js'));
+    case 'lenet-zoo-step':
+      throw new Error(tapenetOnly('jax-js'));
     case 'pending':
       throw new Error(spec.reason);
   }

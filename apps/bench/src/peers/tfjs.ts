@@ -6,7 +6,7 @@
 import { dirname, join } from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import { nchwToNhwc, oihwToHwio, uniform } from '../data.js';
-import { isModelSpec, modelRunner, noZooPort } from '../model-runner.js';
+import { isModelSpec, modelRunner, noZooPort, tapenetOnly } from '../model-runner.js';
 import type { Impl, Output, Runner, Unavailable, WorkloadSpec } from '../types.js';
 import { tfjsLenet } from './tfjs-lenet.js';
 
@@ -72,6 +72,8 @@ async function prepareTfjs(tf: Tf, backend: string, spec: WorkloadSpec): Promise
     }
     case 'zoo-step':
       throw new Error(noZooPort(spec.name, `tfjs-${backend}`));
+    case 'lenet-zoo-step':
+      throw new Error(tapenetOnly(`tfjs-${backend}`));
     case 'pending':
       throw new Error(spec.reason);
   }

@@ -24,6 +24,7 @@ export function shortError(message: string, max = 26): string {
   if (kernel) return `no ${kernel[1]} kernel`;
   const port = /^no (\S+) port:/.exec(message);
   if (port) return `no ${port[1]} port`;
+  if (message.startsWith('tapenet only:')) return 'tapenet only';
   const timeout = /^timeout: one step took over (\d+ s)/.exec(message);
   if (timeout) return `timeout > ${timeout[1]}`;
   return message.length > max ? `${message.slice(0, max - 1)}…` : message;

@@ -4,13 +4,14 @@
  * Every workload runs through @tapenet/autodiff ops, the path users run, inside `withBackend`, and reads
  * its results back with `Tensor.data()`.
  */
-import { conv2d, matmul, maxPool2d, type Tensor, tensor, vjp, withBackend } from '@tapenet/autodiff';
+import { conv2d, dispose, matmul, maxPool2d, scope, type Tensor, tensor, vjp, withBackend } from '@tapenet/autodiff';
 import { createGpujsBackend, type GpujsMode } from '@tapenet/backend-gpujs';
 import { type Backend, type BackendOptions, backendNames, createBackend } from '@tapenet/kernels';
 import { uniform } from '../data.js';
 import { isModelSpec, modelRunner } from '../model-runner.js';
 import type { Impl, Output, Runner, Unavailable, WorkloadSpec } from '../types.js';
 import { tapenetLenet } from './lenet.js';
+import { prepareLenetZooStep } from './lenet-zoo.js';
 import { prepareZooStep } from './zoo-step.js';
 
 /** Options of one column: kernels' `createBackend` options, or the gpu.js mode. */
@@ -52,11 +53,17 @@ export async function prepareTapenet(backend: Backend, spec: WorkloadSpec): Prom
       ),
       { shape },
     );
-  const runner = (run: () => Output): Runner => ({ run: () => on(run), dispose: () => {} });
+  // Each run's outputs and intermediates are released when it returns (it returns host arrays only), so
+  // a wasm column reuses its blocks instead of growing its memory until the garbage collector runs; the
+  // inputs go with the runner.
+  const runner = (run: () => Output, inputs: readonly Tensor[]): Runner => ({
+    run: () => on(() => scope(run)),
+    dispose: () => dispose(inputs),
+  });
   switch (spec.kind) {
     case 'matmul': {
       const [a, b] = on(() => [make([spec.m, spec.k], 1), make([spec.k, spec.n], 2)] as const);
-      return runner(() => [matmul(a, b).data()]);
+      return runner(() => [matmul(a, b).data()], [a, b]);
     }
     case 'conv': {
       const { n, c, o, h, w, k, pad } = spec.shape;
@@ -64,24 +71,26 @@ export async function prepareTapenet(backend: Backend, spec: WorkloadSpec): Prom
       const wo = w + 2 * pad - k + 1;
       const [x, f, dy] = on(() => [make([n, c, h, w], 3), make([o, c, k, k], 4), make([n, o, ho, wo], 5)] as const);
       const conv = (xi: Tensor, fi: Tensor): Tensor => conv2d(xi, fi, { padding: pad });
-      if (spec.pass === 'fwd') return runner(() => [conv(x, f).data()]);
+      if (spec.pass === 'fwd') return runner(() => [conv(x, f).data()], [x, f, dy]);
       return runner(() => {
         const [y, pullback] = vjp(conv, x, f);
         const [dx, df] = pullback(dy);
         return [y.data(), dx.data(), df.data()];
-      });
+      }, [x, f, dy]);
     }
     case 'pool': {
       const { n, c, h, w, k } = spec.shape;
       const [x, dy] = on(() => [make([n, c, h, w], 6), make([n, c, Math.floor(h / k), Math.floor(w / k)], 7)] as const);
       const pool = (xi: Tensor): Tensor => maxPool2d(xi, k);
-      if (spec.pass === 'fwd') return runner(() => [pool(x).data()]);
+      if (spec.pass === 'fwd') return runner(() => [pool(x).data()], [x, dy]);
       return runner(() => {
         const [y, pullback] = vjp(pool, x);
         const [dx] = pullback(dy);
         return [y.data(), dx.data()];
-      });
+      }, [x, dy]);
     }
+    case 'lenet-zoo-step':
+      return prepareLenetZooStep(backend, spec);
     case 'zoo-step':
       return prepareZooStep(backend, spec);
     case 'pending':

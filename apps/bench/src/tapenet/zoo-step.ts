@@ -3,9 +3,23 @@
  * @tapenet/zoo (`zoo.get(name)`; the smoke scale builds the same architecture with narrower channels),
  * one step is forward in training mode (batch norm on batch statistics, its running stats carried to
  * the next step), softmax cross-entropy, backward through `valueAndGrad`, and a plain SGD update
- * `p ← p − lr·g` on every parameter. The loss and every updated parameter are read back.
+ * `p ← p − lr·g` on every parameter. The loss and every updated parameter are read back. The step runs
+ * inside `scope` (activations and gradients are released when it returns) and then releases the params
+ * and batch-norm state it replaced, so the wasm memory of a step never waits for the garbage collector.
  */
-import { key, mul, sub, type Tensor, tensor, treeLeaves, treeMap, valueAndGrad, withBackend } from '@tapenet/autodiff';
+import {
+  dispose,
+  key,
+  mul,
+  scope,
+  sub,
+  type Tensor,
+  tensor,
+  treeLeaves,
+  treeMap,
+  valueAndGrad,
+  withBackend,
+} from '@tapenet/autodiff';
 import type { Backend } from '@tapenet/kernels';
 import { softmaxCrossEntropy } from '@tapenet/layers';
 import { labels, uniform } from '../data.js';
@@ -46,12 +60,17 @@ export function prepareZooStep(backend: Backend, spec: ZooStepSpec): Runner {
     run: (): Output =>
       limit.within(spec.timeoutMs, () =>
         on(() => {
-          const [[value, next], grads] = lossAndGrad(params, state);
-          params = treeMap((p: Tensor, g: Tensor) => sub(p, mul(g, ZOO_LR)), params, grads);
-          state = next;
-          return [Float64Array.of(value.item()), ...treeLeaves(params).map((p) => (p as Tensor).data())];
+          const r = scope(() => {
+            const [[value, next], grads] = lossAndGrad(params, state);
+            const updated = treeMap((p: Tensor, g: Tensor) => sub(p, mul(g, ZOO_LR)), params, grads);
+            return { params: updated, state: next, loss: value.item() };
+          });
+          // This runner made the old trees (the initial ones included) and handed them to no one.
+          dispose({ params, state }, { keep: r });
+          ({ params, state } = r);
+          return [Float64Array.of(r.loss), ...treeLeaves(params).map((p) => (p as Tensor).data())];
         }),
       ),
-    dispose: () => {},
+    dispose: () => dispose({ params, state, x, y }),
   };
 }

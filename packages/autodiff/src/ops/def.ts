@@ -5,6 +5,7 @@
 import type { Backend, Kernels, KTensor } from '@tapenet/kernels';
 import { getBackend, getDebugNans } from '../context.js';
 import { NonFiniteError } from '../errors.js';
+import { checkLive, created } from '../lifetime.js';
 import { recordOnTapes } from '../tape.js';
 import { fromKernel, type Tensor } from '../tensor.js';
 import { isTracing, recordOnTraces } from '../trace.js';
@@ -83,11 +84,13 @@ export function callKeeping<K extends OpName>(
   attrs: OpAttrs[K],
 ): { readonly out: Tensor; readonly residuals: readonly Tensor[] } {
   const backend = getBackend();
-  const result = def.forward(backend.kernels, onBackend(backend, inputs), attrs);
+  const kts = onBackend(backend, inputs);
+  checkLive(def.name, kts);
+  const result = def.forward(backend.kernels, kts, attrs);
   const [kt, kept] = 'residuals' in result ? [result.out, result.residuals] : [result, []];
-  const out = fromKernel(kt, backend);
+  const out = fromNew(kt, backend, kts);
   if (getDebugNans()) checkFinite(def.name, out);
-  const residuals = kept.map((r) => fromKernel(r, backend));
+  const residuals = kept.map((r) => fromNew(r, backend, kts));
   if (def.differentiable) {
     recordOnTapes(def.name, inputs, out, (g, needs) => def.vjp(g, { inputs, out, attrs, needs, residuals }));
   }
@@ -104,9 +107,26 @@ export function runUnrecorded(
   f: (k: Kernels<unknown>, kts: readonly KTensor[]) => readonly KTensor[],
 ): Tensor[] {
   const backend = getBackend();
-  return f(backend.kernels, onBackend(backend, inputs)).map((kt) => fromKernel(kt, backend));
+  const kts = onBackend(backend, inputs);
+  checkLive('runUnrecorded', kts);
+  return f(backend.kernels, kts).map((kt) => fromNew(kt, backend, kts));
+}
+
+/**
+ * Wraps a kernel's output as a tensor, recording its buffer in the open scope when it is new (not one of
+ * the inputs' buffers, which reshape's forward passes through).
+ */
+function fromNew(kt: KTensor, backend: Backend, inputs: readonly KTensor[]): Tensor {
+  if (!inputs.some((i) => i.data === kt.data)) created(kt, backend);
+  return fromKernel(kt, backend);
 }
 
 /** The tensors' kernel buffers on `backend`, copying over those that live on another backend. */
-const onBackend = (backend: Backend, inputs: readonly Tensor[]): KTensor[] =>
-  inputs.map((t) => (t.backend === backend ? t.kt : backend.upload(t.data(), t.shape)));
+function onBackend(backend: Backend, inputs: readonly Tensor[]): KTensor[] {
+  return inputs.map((t) => {
+    if (t.backend === backend) return t.kt;
+    const copy = backend.upload(t.data(), t.shape);
+    created(copy, backend);
+    return copy;
+  });
+}

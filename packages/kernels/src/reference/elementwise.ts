@@ -5,7 +5,7 @@
  * NaN propagates through every arithmetic op; comparisons follow IEEE 754 (any comparison with NaN is
  * false except `notEqual`).
  */
-import type { BinaryOp, CompareOp, DType, UnaryOp } from '../backend.js';
+import type { BinaryOp, CompareOp, DType, Shape, TypedArray, UnaryOp } from '../backend.js';
 import { allocate, sizeOf } from '../shape.js';
 import { erf, erfc } from './erf.js';
 import { broadcastOffsets, sameShape } from './offsets.js';
@@ -92,8 +92,14 @@ export function unary(op: UnaryOp, x: RTensor): RTensor {
 function map2(f: Fn2, a: RTensor, b: RTensor, dtype: DType, kernel: string): RTensor {
   checkSameDtype(a, b, kernel, check);
   const shape = broadcastAll([a.shape, b.shape], kernel, check);
-  const n = sizeOf(shape);
-  const out = allocate(dtype, n);
+  const out = allocate(dtype, sizeOf(shape));
+  map2Into(f, a, b, shape, out, kernel);
+  return tensorOf(out, shape, dtype);
+}
+
+/** Writes `f(a, b)` broadcast to `shape` (already checked) into `out`, which has `shape`'s size. */
+function map2Into(f: Fn2, a: RTensor, b: RTensor, shape: Shape, out: TypedArray, kernel: string): void {
+  const n = out.length;
   const ad = a.data;
   const bd = b.data;
   if (sameShape(a.shape, b.shape)) {
@@ -103,7 +109,6 @@ function map2(f: Fn2, a: RTensor, b: RTensor, dtype: DType, kernel: string): RTe
     const ib = broadcastOffsets(b.shape, shape, kernel);
     for (let i = 0; i < n; i++) out[i] = f(ad[ia[i]!]!, bd[ib[i]!]!);
   }
-  return tensorOf(out, shape, dtype);
 }
 
 /**
@@ -114,6 +119,17 @@ export function binary(op: BinaryOp, a: RTensor, b: RTensor): RTensor {
   const f = BINARY[op];
   check(f !== undefined, 'binary', () => `unknown op ${op}`);
   return map2(f, a, b, a.dtype, 'binary');
+}
+
+/**
+ * binary or compare (`op`) written into `out`, an array of the broadcast shape's size and the inputs'
+ * type: for backends whose storage a typed array can view (wasm), so the result needs no copy.
+ */
+export function elementwiseInto(op: BinaryOp | CompareOp, a: RTensor, b: RTensor, shape: Shape, out: TypedArray): void {
+  const f = op in BINARY ? BINARY[op as BinaryOp] : COMPARE[op as CompareOp];
+  const kernel = op in BINARY ? 'binary' : 'compare';
+  check(f !== undefined, kernel, () => `unknown op ${op}`);
+  map2Into(f, a, b, shape, out, kernel);
 }
 
 /** `y = (a op b) ? 1 : 0` with broadcasting, in the inputs' dtype. */

@@ -8,7 +8,7 @@ import { batchNorm, batchNormBackward } from './norm.js';
 import { broadcastTo, concat, oneHot, pad, scatterAddAlongAxis, slice, takeAlongAxis, transpose } from './movement.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d } from './pool.js';
 import { argReduce, logSoftmax, reduce, softmax } from './reduce.js';
-import { check, fmt, type RTensor, tensorOf } from './tensor.js';
+import { check, fmt, type RTensor, tensorOf, zerosOf } from './tensor.js';
 
 const kernels: Kernels<TypedArray> = {
   unary,
@@ -53,6 +53,11 @@ export const reference: Backend<TypedArray> = {
   name: 'reference',
   mode: 'js',
   upload,
+  fill: (shape, value, dtype) => {
+    const t = zerosOf(shape, dtype);
+    t.data.fill(value);
+    return t;
+  },
   read: (x) => x.data.slice(),
   dispose: () => {},
   kernels,

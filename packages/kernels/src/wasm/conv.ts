@@ -8,10 +8,9 @@
  * Results do not depend on the number of threads: every output element is summed in the same order.
  */
 import type { Conv2dAttrs, Shape } from '../backend.js';
-import { reference } from '../reference/index.js';
 import { type Conv2dSizes, checkConvBias, conv2dSizes, sizeOf } from '../shape.js';
 import { checkConvDy } from '../validate.js';
-import { allF32, type Ctx, check, NS_PER_FLOP, roundUp, tensor, type WTensor } from './context.js';
+import { allF32, type Ctx, check, empty, filled, NS_PER_FLOP, roundUp, type WTensor } from './context.js';
 import { binaryJob, collapse } from './elementwise.js';
 import * as L from './layout.js';
 import { chooseTiles, gemmScratch, setBlocking } from './matmul.js';
@@ -53,22 +52,24 @@ const flops = (G: Geometry): number => 2 * G.n * G.o * G.ho * G.wo * G.cg * G.kh
 
 /**
  * `y = conv2d(x, w) + bias`: x `[N, C, H, W]`, w `[O, C/G, KH, KW]`, optional bias `[O]` → y
- * `[N, O, HO, WO]`. The bias is added in place in wasm memory by a second job, before y is copied out.
+ * `[N, O, HO, WO]`. The bias is added in place by a second job: not faster than a separate `add` on
+ * resident tensors (0.8-1.2x, `scripts/bench-fused.mjs`), but it needs no second full-size tensor.
  */
 export function conv2d(ctx: Ctx, x: WTensor, w: WTensor, attrs: Conv2dAttrs, bias?: WTensor): WTensor {
   if (!allF32(x, w) || (bias !== undefined && bias.dtype !== 'float32')) {
-    return reference.kernels.conv2d(x, w, attrs, bias);
+    return ctx.js.conv2d(x, w, attrs, bias);
   }
   const G = geometry(x.shape, w.shape, attrs, 'conv2d');
   if (bias !== undefined) checkConvBias(bias, G.o, x.dtype, 'conv2d', check);
   const shape = [G.n, G.o, G.ho, G.wo];
   const len = sizeOf(shape);
-  if (len === 0) return tensor(new Float32Array(0), shape, 'float32');
+  const y = empty(ctx, shape);
+  if (len === 0) return y;
   const { rt, tune } = ctx;
   rt.begin();
-  const px = rt.put(x.data as Float32Array);
-  const pw = rt.put(w.data as Float32Array);
-  const py = rt.alloc(len * 4);
+  const px = rt.addr(x.data, 'conv2d');
+  const pw = rt.addr(w.data, 'conv2d');
+  const py = y.data.ptr;
   const cv = geometryBlock(ctx, G, attrs);
   const m = G.og;
   const n = G.n * G.ho * G.wo;
@@ -88,27 +89,28 @@ export function conv2d(ctx: Ctx, x: WTensor, w: WTensor, attrs: Conv2dAttrs, bia
   rt.set(d, L.G_CONV, cv);
   rt.run(d, L.JOB_GEMM, tiles, gemmScratch(tune, nt), flops(G) * NS_PER_FLOP);
   if (bias !== undefined) {
-    const pb = rt.put(bias.data as Float32Array);
+    const pb = rt.addr(bias.data, 'conv2d');
     const channels = [1, G.o, 1, 1];
     const walk = collapse([shape, channels], shape);
     if (walk === null) throw new Error('wasm.conv2d: a rank-4 broadcast always collapses');
     binaryJob(ctx, L.BIN_ADD, walk, false, { a: py, b: pb, c: 0, out: py }, len);
   }
-  return tensor(rt.takeF32(py, len), shape, 'float32');
+  return y;
 }
 
 /** `dx` of conv2d: dy `[N, O, HO, WO]`, w `[O, C/G, KH, KW]` → dx of shape `xShape`. */
 export function conv2dBackpropInput(ctx: Ctx, dy: WTensor, w: WTensor, xShape: Shape, attrs: Conv2dAttrs): WTensor {
-  if (!allF32(dy, w)) return reference.kernels.conv2dBackpropInput(dy, w, xShape, attrs);
+  if (!allF32(dy, w)) return ctx.js.conv2dBackpropInput(dy, w, xShape, attrs);
   const G = geometry(xShape, w.shape, attrs, 'conv2dBackpropInput');
   checkConvDy(dy.shape, G, 'conv2dBackpropInput', check);
   const len = sizeOf(xShape);
-  if (len === 0) return tensor(new Float32Array(0), xShape, 'float32');
+  const dx = empty(ctx, xShape);
+  if (len === 0) return dx;
   const { rt, tune } = ctx;
   rt.begin();
-  const pdy = rt.put(dy.data as Float32Array);
-  const pw = rt.put(w.data as Float32Array);
-  const pdx = rt.alloc(len * 4);
+  const pdy = rt.addr(dy.data, 'conv2dBackpropInput');
+  const pw = rt.addr(w.data, 'conv2dBackpropInput');
+  const pdx = dx.data.ptr;
   const cv = geometryBlock(ctx, G, attrs);
   const kk = G.kh * G.kw;
   const s = G.ho * G.wo;
@@ -137,25 +139,25 @@ export function conv2dBackpropInput(ctx: Ctx, dy: WTensor, w: WTensor, xShape: S
   rt.set(d, L.G_CONV, cv);
   const scratch = roundUp(bScratch, 64) + cpt * kk * cols * 4;
   rt.run(d, L.JOB_CONV_DX, tileCount(cpt), scratch, flops(G) * NS_PER_FLOP);
-  return tensor(rt.takeF32(pdx, len), xShape, 'float32');
+  return dx;
 }
 
 /** `dw` of conv2d: x `[N, C, H, W]`, dy `[N, O, HO, WO]` → dw of shape `wShape`. */
 export function conv2dBackpropFilter(ctx: Ctx, x: WTensor, dy: WTensor, wShape: Shape, attrs: Conv2dAttrs): WTensor {
-  if (!allF32(x, dy)) return reference.kernels.conv2dBackpropFilter(x, dy, wShape, attrs);
+  if (!allF32(x, dy)) return ctx.js.conv2dBackpropFilter(x, dy, wShape, attrs);
   const G = geometry(x.shape, wShape, attrs, 'conv2dBackpropFilter');
   checkConvDy(dy.shape, G, 'conv2dBackpropFilter', check);
   const len = sizeOf(wShape);
-  if (len === 0) return tensor(new Float32Array(0), wShape, 'float32');
   const { rt, tune } = ctx;
   const m = G.og;
   const n = G.cg * G.kh * G.kw;
   const k = G.n * G.ho * G.wo;
-  if (k === 0) return tensor(new Float32Array(len), wShape, 'float32');
+  if (len === 0 || k === 0) return filled(ctx, wShape, 0);
+  const dw = empty(ctx, wShape);
   rt.begin();
-  const px = rt.put(x.data as Float32Array);
-  const pdy = rt.put(dy.data as Float32Array);
-  const pdw = rt.alloc(len * 4);
+  const px = rt.addr(x.data, 'conv2dBackpropFilter');
+  const pdy = rt.addr(dy.data, 'conv2dBackpropFilter');
+  const pdw = dw.data.ptr;
   const cv = geometryBlock(ctx, G, attrs);
   const [mt, nt] = chooseTiles(tune, 1, G.g, m, n);
   // Split the reduction when the output has few tiles; the split depends on shapes only.
@@ -187,5 +189,5 @@ export function conv2dBackpropFilter(ctx: Ctx, x: WTensor, dy: WTensor, wShape: 
     rt.set(sp, L.SP_CHUNK, chunk);
     rt.run(sp, L.JOB_SUM_PARTIALS, Math.ceil(len / chunk), 0, r * len * 0.5);
   }
-  return tensor(rt.takeF32(pdw, len), wShape, 'float32');
+  return dw;
 }

@@ -8,10 +8,10 @@
  * two dims.
  */
 import type { BinaryOp, CompareOp, Shape, UnaryOp } from '../backend.js';
-import { reference } from '../reference/index.js';
 import { sizeOf, stridesOf } from '../shape.js';
 import { broadcastAll, checkSameDtype } from '../validate.js';
-import { type Ctx, check, tensor, type WTensor } from './context.js';
+import { elementwiseInto } from '../reference/elementwise.js';
+import { asReference, type Ctx, check, empty, view, type WTensor } from './context.js';
 import * as L from './layout.js';
 
 /** The wasm module's code per op; `null`: computed by the reference's float64 JavaScript for every dtype. */
@@ -64,13 +64,14 @@ const SLOW = new Set<UnaryOp>(['expm1', 'log', 'log1p', 'sin', 'cos']);
 export function unary(ctx: Ctx, op: UnaryOp, x: WTensor): WTensor {
   const code = UNARY[op];
   check(code !== undefined, 'unary', () => `unknown op ${op}`);
-  if (x.dtype !== 'float32' || code === null) return reference.kernels.unary(op, x);
-  const n = x.data.length;
-  if (n === 0) return tensor(new Float32Array(0), x.shape, 'float32');
+  if (x.dtype !== 'float32' || code === null) return ctx.js.unary(op, x);
+  const n = sizeOf(x.shape);
+  const y = empty(ctx, x.shape);
+  if (n === 0) return y;
   const { rt, tune } = ctx;
   rt.begin();
-  const px = rt.put(x.data as Float32Array);
-  const py = rt.alloc(n * 4);
+  const px = rt.addr(x.data, 'unary');
+  const py = y.data.ptr;
   const d = rt.desc(L.E_WORDS);
   const chunk = Math.max(4, Math.min(tune.chunk, n));
   rt.set(d, L.E_OP, code);
@@ -79,7 +80,7 @@ export function unary(ctx: Ctx, op: UnaryOp, x: WTensor): WTensor {
   rt.set(d, L.E_LEN, n);
   rt.set(d, L.E_CHUNK, chunk);
   rt.run(d, L.JOB_UNARY, Math.ceil(n / chunk), 64, n * (SLOW.has(op) ? 10 : 0.5));
-  return tensor(rt.takeF32(py, n), x.shape, 'float32');
+  return y;
 }
 
 /** Dims (outermost first) and per-operand element strides of a broadcast, collapsed to at most `E_RANK`. */
@@ -130,29 +131,24 @@ export function collapse(shapes: readonly Shape[], out: Shape): Walk | null {
 }
 
 /** Runs JOB_BINARY for `op` over a, b (and cond for where), all float32, broadcast together. */
-function runBinary(
-  ctx: Ctx,
-  op: number,
-  kernel: string,
-  a: WTensor,
-  b: WTensor,
-  cond?: Float32Array,
-  condShape?: Shape,
-): WTensor | null {
-  const shapes = condShape === undefined ? [a.shape, b.shape] : [condShape, a.shape, b.shape];
+function runBinary(ctx: Ctx, op: number, kernel: string, a: WTensor, b: WTensor, cond?: WTensor): WTensor | null {
+  const shapes = cond === undefined ? [a.shape, b.shape] : [cond.shape, a.shape, b.shape];
   const shape = broadcastAll(shapes, kernel, check);
   const n = sizeOf(shape);
-  if (n === 0) return tensor(new Float32Array(0), shape, 'float32');
   const walk = collapse(shapes, shape);
   if (walk === null) return null;
+  const y = empty(ctx, shape);
+  if (n === 0) return y;
   const { rt } = ctx;
   rt.begin();
-  const pa = rt.put(a.data as Float32Array);
-  const pb = rt.put(b.data as Float32Array);
-  const pc = cond === undefined ? 0 : rt.put(cond);
-  const py = rt.alloc(n * 4);
-  binaryJob(ctx, op, walk, cond !== undefined, { a: pa, b: pb, c: pc, out: py }, n);
-  return tensor(rt.takeF32(py, n), shape, 'float32');
+  const at = {
+    a: rt.addr(a.data, kernel),
+    b: rt.addr(b.data, kernel),
+    c: cond === undefined ? 0 : rt.addr(cond.data, kernel),
+    out: y.data.ptr,
+  };
+  binaryJob(ctx, op, walk, cond !== undefined, at, n);
+  return y;
 }
 
 /**
@@ -188,13 +184,26 @@ export function binaryJob(
   rt.run(d, L.JOB_BINARY, Math.ceil(n / chunk), 64 + 3 * 1024, n * (op === L.BIN_POW ? 10 : 0.7));
 }
 
+/**
+ * binary or compare on dtypes wasm does not compute (float64, int32) or ranks it cannot collapse: the
+ * reference's loop, writing straight into the output's block (int32 counters such as batch norm's change
+ * every step, so this path must not cost a copy).
+ */
+function inJavaScript(ctx: Ctx, op: BinaryOp | CompareOp, kernel: string, a: WTensor, b: WTensor): WTensor {
+  const shape = broadcastAll([a.shape, b.shape], kernel, check);
+  const y = empty(ctx, shape, a.dtype);
+  const out = view(ctx, y, kernel);
+  elementwiseInto(op, asReference(ctx, a, kernel), asReference(ctx, b, kernel), shape, out);
+  return y;
+}
+
 /** `y = op(a, b)` with broadcasting; float32 in wasm. */
 export function binary(ctx: Ctx, op: BinaryOp, a: WTensor, b: WTensor): WTensor {
   const code = BINARY[op];
   check(code !== undefined, 'binary', () => `unknown op ${op}`);
   checkSameDtype(a, b, 'binary', check);
-  if (a.dtype !== 'float32') return reference.kernels.binary(op, a, b);
-  return runBinary(ctx, code, 'binary', a, b) ?? reference.kernels.binary(op, a, b);
+  if (a.dtype !== 'float32') return inJavaScript(ctx, op, 'binary', a, b);
+  return runBinary(ctx, code, 'binary', a, b) ?? inJavaScript(ctx, op, 'binary', a, b);
 }
 
 /** `y = (a op b) ? 1 : 0` with broadcasting, in the inputs' dtype; float32 in wasm. */
@@ -202,15 +211,13 @@ export function compare(ctx: Ctx, op: CompareOp, a: WTensor, b: WTensor): WTenso
   const code = BINARY[op];
   check(code !== undefined, 'compare', () => `unknown op ${op}`);
   checkSameDtype(a, b, 'compare', check);
-  if (a.dtype !== 'float32') return reference.kernels.compare(op, a, b);
-  return runBinary(ctx, code, 'compare', a, b) ?? reference.kernels.compare(op, a, b);
+  if (a.dtype !== 'float32') return inJavaScript(ctx, op, 'compare', a, b);
+  return runBinary(ctx, code, 'compare', a, b) ?? inJavaScript(ctx, op, 'compare', a, b);
 }
 
 /** `y = cond ≠ 0 ? a : b`; float32 a and b in wasm, with a cond of any dtype. */
 export function where(ctx: Ctx, cond: WTensor, a: WTensor, b: WTensor): WTensor {
   checkSameDtype(a, b, 'where', check);
-  if (a.dtype !== 'float32') return reference.kernels.where(cond, a, b);
-  // Only `cond ≠ 0` matters: other dtypes become 1/0 (NaN counts as nonzero, as in the reference).
-  const c = cond.data instanceof Float32Array ? cond.data : Float32Array.from(cond.data, (v) => (v !== 0 ? 1 : 0));
-  return runBinary(ctx, L.BIN_WHERE, 'where', a, b, c, cond.shape) ?? reference.kernels.where(cond, a, b);
+  if (a.dtype !== 'float32' || cond.dtype !== 'float32') return ctx.js.where(cond, a, b);
+  return runBinary(ctx, L.BIN_WHERE, 'where', a, b, cond) ?? ctx.js.where(cond, a, b);
 }

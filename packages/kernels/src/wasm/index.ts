@@ -2,36 +2,41 @@
  * @file The `wasm` backend: the fast CPU path. Kernels are AssemblyScript compiled to WebAssembly with
  * SIMD (see `asm/`), run on a pool of worker threads that share one WebAssembly.Memory.
  *
- * Storage is a plain typed array (as in `reference`), so tensors are garbage-collected like any JS value
- * and never leak; each kernel call copies its inputs into a reusable arena in wasm memory.
+ * Storage is a `WasmBuffer`: a block of that memory. Kernels read their inputs where they are and write
+ * their outputs into new blocks, so nothing is copied between ops; `upload` copies in and `read` copies
+ * out. A block returns to the heap when its tensor is released (`dispose`, or an autodiff scope ending)
+ * or, without either, when the garbage collector finds the buffer unreachable.
  *
  * dtypes: every float32 kernel runs in wasm except the data-movement ones and argReduce (`JS_KERNELS`),
- * which are JavaScript loops over the typed arrays: the reference backend's own, except takeAlongAxis and
- * scatterAddAlongAxis, which have faster float32 loops here (max pooling's gradient), and broadcastTo,
- * which copies whole runs here (batch norm's and bias gradients use it). float64 and int32
- * inputs run the reference's JavaScript loops for every kernel: correct and exactly the reference's
+ * which are JavaScript loops over views of wasm memory: takeAlongAxis, scatterAddAlongAxis, oneHot and
+ * broadcastTo have their own loops here, writing into the output's block; the others are the reference
+ * backend's loops, whose result is then copied in (one copy, counted in `stats()`). float64 and int32
+ * inputs run the reference's loops for every kernel the same way: correct and exactly the reference's
  * results, not fast. This is by design, not a silent fallback; `stats().jobs` counts the calls that ran in
  * wasm.
  */
 import type { Backend, Kernels, KernelName, Shape, TypedArray } from '../backend.js';
-import { reference } from '../reference/index.js';
 import { dtypeOf, sizeOf } from '../shape.js';
 import type { BackendOptions } from '../select.js';
-import { type Ctx, DEFAULT_TUNING, type Tuning } from './context.js';
+import { adopt, BYTES, type Ctx, DEFAULT_TUNING, filled, type Tuning, type WTensor } from './context.js';
+import type { HeapUsage } from './heap.js';
+import { javascriptKernels } from './javascript.js';
 import { conv2d, conv2dBackpropFilter, conv2dBackpropInput } from './conv.js';
 import { binary, compare, unary, where } from './elementwise.js';
 import { MAX_THREADS } from './layout.js';
 import { matmul } from './matmul.js';
 import { batchNorm, batchNormBackward } from './norm.js';
-import { broadcastTo, scatterAddAlongAxis, takeAlongAxis } from './movement.js';
+import { broadcastTo, oneHot, scatterAddAlongAxis, takeAlongAxis } from './movement.js';
 import { avgPool2d, avgPool2dBackward, maxPool2d } from './pooling.js';
 import { logSoftmax, reduce, softmax } from './reduce.js';
-import { copyOf, Runtime } from './runtime.js';
+import { type CopyCounts, Runtime, type WasmBuffer } from './runtime.js';
 
 export { relaxedSimdAvailable as wasmRelaxedSimdAvailable } from './runtime.js';
 import { availableCores } from './threads.js';
 
 export { DEFAULT_TUNING, TINY_TUNING, type Tuning } from './context.js';
+export type { HeapUsage } from './heap.js';
+export { type CopyCounts, WasmBuffer } from './runtime.js';
 
 /** Options of `createWasmBackend`. */
 export interface WasmBackendOptions extends BackendOptions {
@@ -63,23 +68,28 @@ export interface WasmBackendOptions extends BackendOptions {
    * multiply-add instead of two).
    */
   readonly fma?: boolean;
+  /**
+   * Bytes of wasm memory the heap may use (default: all 4 GiB a wasm32 memory addresses). Lower it to
+   * bound memory, or in tests of running out.
+   */
+  readonly maxBytes?: number;
 }
 
 /** Counters of a wasm backend, for tests and benchmarks. */
-export interface WasmStats {
+export interface WasmStats extends CopyCounts, HeapUsage {
   /** Jobs run in wasm, and how many of them used more than one thread. */
   readonly jobs: number;
   readonly parallelJobs: number;
   /** Tiles run by worker threads rather than the calling thread. */
   readonly helperTiles: number;
-  /** Bytes of wasm memory (grows to the largest call so far, then stays). */
+  /** Bytes of wasm memory (grows with the high-water mark, never shrinks). */
   readonly memoryBytes: number;
   /** Workers started and listening. */
   readonly readyWorkers: number;
 }
 
-/** The wasm backend: a Backend over typed arrays plus thread control. */
-export interface WasmBackend extends Backend<TypedArray> {
+/** The wasm backend: a Backend over blocks of wasm memory plus thread control. */
+export interface WasmBackend extends Backend<WasmBuffer> {
   readonly name: 'wasm';
   readonly threads: number;
   stats(): WasmStats;
@@ -104,8 +114,8 @@ export const JS_KERNELS: readonly KernelName[] = [
   'cast',
 ];
 
-function kernelsFor(ctx: Ctx): Kernels<TypedArray> {
-  const js = reference.kernels;
+function kernelsFor(ctx: Ctx): Kernels<WasmBuffer> {
+  const { js } = ctx;
   return {
     unary: (op, x) => unary(ctx, op, x),
     binary: (op, a, b) => binary(ctx, op, a, b),
@@ -122,14 +132,14 @@ function kernelsFor(ctx: Ctx): Kernels<TypedArray> {
     avgPool2dBackward: (dy, xShape, attrs) => avgPool2dBackward(ctx, dy, xShape, attrs),
     batchNorm: (x, w, b, eps) => batchNorm(ctx, x, w, b, eps),
     batchNormBackward: (dy, x, w, m, v, eps) => batchNormBackward(ctx, dy, x, w, m, v, eps),
-    takeAlongAxis,
-    scatterAddAlongAxis,
+    takeAlongAxis: (x, idx, axis) => takeAlongAxis(ctx, x, idx, axis),
+    scatterAddAlongAxis: (u, idx, axis, size) => scatterAddAlongAxis(ctx, u, idx, axis, size),
     pad: js.pad,
     slice: js.slice,
     concat: js.concat,
     transpose: js.transpose,
-    broadcastTo,
-    oneHot: js.oneHot,
+    broadcastTo: (x, shape) => broadcastTo(ctx, x, shape),
+    oneHot: (indices, depth, dtype) => oneHot(ctx, indices, depth, dtype),
     softmax: (x, axis) => softmax(ctx, x, axis),
     logSoftmax: (x, axis) => logSoftmax(ctx, x, axis),
     cast: js.cast,
@@ -157,24 +167,37 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     spin: options.spin ?? 50_000,
     ...(options.memory === undefined ? {} : { shared: options.memory === 'shared' }),
     ...(options.fma === undefined ? {} : { fma: options.fma }),
+    ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
   });
-  const ctx: Ctx = { rt, tune: options.tuning ?? DEFAULT_TUNING };
-  const upload = (values: TypedArray, shape: Shape) => {
+  const ctx: Ctx = { rt, tune: options.tuning ?? DEFAULT_TUNING, js: javascriptKernels({ rt }) };
+  const upload = (values: TypedArray, shape: Shape): WTensor => {
     if (values.length !== sizeOf(shape)) {
       throw new Error(`wasm.upload: ${values.length} values for shape [${shape.join(',')}]`);
     }
-    return { data: copyOf(values), shape: [...shape], dtype: dtypeOf(values) };
+    return adopt(ctx, { data: values, shape, dtype: dtypeOf(values) });
+  };
+  const read = (x: WTensor): TypedArray => {
+    const bytes = sizeOf(x.shape) * BYTES[x.dtype];
+    const out = rt.copyOut(rt.addr(x.data, 'read'), bytes);
+    return x.dtype === 'float32'
+      ? new Float32Array(out)
+      : x.dtype === 'int32'
+        ? new Int32Array(out)
+        : new Float64Array(out);
   };
   return {
     name: 'wasm',
     mode: `simd${rt.fma ? '-fma' : ''}-${threads}-thread${threads === 1 ? '' : 's'}`,
     threads,
     upload,
-    read: (x) => copyOf(x.data),
-    dispose: () => {},
+    fill: (shape, value, dtype) => filled(ctx, shape, value, dtype),
+    read,
+    dispose: (x) => rt.release(x.data),
     kernels: kernelsFor(ctx),
     stats: () => ({
       ...rt.stats,
+      ...rt.copies,
+      ...rt.usage(),
       helperTiles: rt.helperTiles,
       memoryBytes: rt.memoryBytes,
       readyWorkers: rt.readyWorkers(),

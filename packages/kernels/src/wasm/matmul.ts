@@ -5,11 +5,10 @@
  * offsets (or stride 0 when it is a single matrix). Transposes are only strides: packing reads A and B
  * through `(rs, cs)`, with 4x4 SIMD transposes where one of them is 1.
  */
-import { reference } from '../reference/index.js';
 import { broadcastOffsets, sameShape } from '../reference/offsets.js';
 import { sizeOf } from '../shape.js';
 import { matmulSizes } from '../validate.js';
-import { allF32, type Ctx, check, NS_PER_FLOP, roundUp, type Tuning, tensor, type WTensor } from './context.js';
+import { allF32, type Ctx, check, empty, filled, NS_PER_FLOP, roundUp, type Tuning, type WTensor } from './context.js';
 import * as L from './layout.js';
 
 /**
@@ -75,17 +74,18 @@ function batchLayout(ctx: Ctx, own: readonly number[], batch: readonly number[],
  * float32 on the GEMM engine, other dtypes on the reference loops.
  */
 export function matmul(ctx: Ctx, a: WTensor, b: WTensor, transposeA: boolean, transposeB: boolean): WTensor {
-  if (!allF32(a, b)) return reference.kernels.matmul(a, b, transposeA, transposeB);
+  if (!allF32(a, b)) return ctx.js.matmul(a, b, transposeA, transposeB);
   const { m, k, n, batchA, batchB, batch } = matmulSizes(a.shape, b.shape, transposeA, transposeB, check);
   const count = sizeOf(batch);
   const shape = [...batch, m, n];
   const len = count * m * n;
-  if (len === 0 || k === 0) return tensor(new Float32Array(len), shape, 'float32');
+  if (len === 0 || k === 0) return filled(ctx, shape, 0);
   const { rt, tune } = ctx;
+  const c = empty(ctx, shape);
   rt.begin();
-  const pa = rt.put(a.data as Float32Array);
-  const pb = rt.put(b.data as Float32Array);
-  const pc = rt.alloc(len * 4);
+  const pa = rt.addr(a.data, 'matmul');
+  const pb = rt.addr(b.data, 'matmul');
+  const pc = c.data.ptr;
   const [aStride, aTable] = batchLayout(ctx, batchA, batch, m * k);
   const [bStride, bTable] = batchLayout(ctx, batchB, batch, k * n);
   const d = rt.desc(L.G_WORDS);
@@ -108,5 +108,5 @@ export function matmul(ctx: Ctx, a: WTensor, b: WTensor, transposeA: boolean, tr
   rt.set(d, L.G_C_LD, n);
   rt.set(d, L.G_C_BSTRIDE, m * n);
   rt.run(d, L.JOB_GEMM, tiles, gemmScratch(tune, nt), 2 * len * k * NS_PER_FLOP);
-  return tensor(rt.takeF32(pc, len), shape, 'float32');
+  return c;
 }

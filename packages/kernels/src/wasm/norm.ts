@@ -1,12 +1,11 @@
 /**
  * @file batchNorm and batchNormBackward on the wasm backend (float32 in wasm, tiles of whole channels;
- * float64 on the reference loops). Each call copies x (and dy) in once and its outputs out once, where
- * the same maths from elementwise kernels and reductions would copy full-size tensors a dozen times.
+ * float64 on the reference loops).
  */
-import type { BatchNormGrads, BatchNormResult, TypedArray } from '../backend.js';
-import { reference } from '../reference/index.js';
+import type { BatchNormGrads, BatchNormResult } from '../backend.js';
 import { batchNormSizes, checkBatchNormDy } from '../validate.js';
-import { allF32, type Ctx, check, tensor, type WTensor } from './context.js';
+import { allF32, type Ctx, check, empty, type WTensor } from './context.js';
+import type { WasmBuffer } from './runtime.js';
 import * as L from './layout.js';
 
 /** Checks shapes, writes the geometry and eps into a new descriptor; returns it with [N, C, L] and the tiles. */
@@ -37,27 +36,22 @@ export function batchNorm(
   weight: WTensor,
   bias: WTensor,
   eps: number,
-): BatchNormResult<TypedArray> {
-  if (!allF32(x, weight, bias)) return reference.kernels.batchNorm(x, weight, bias, eps);
+): BatchNormResult<WasmBuffer> {
+  if (!allF32(x, weight, bias)) return ctx.js.batchNorm(x, weight, bias, eps);
   const { rt } = ctx;
+  const c = x.shape[1] ?? 0;
+  const out = { y: empty(ctx, x.shape), mean: empty(ctx, [c]), variance: empty(ctx, [c]) };
   rt.begin();
-  const [d, n, c, l, tiles] = describe(ctx, 'batchNorm', x, { weight, bias }, eps);
-  const len = n * c * l;
-  const py = rt.alloc(len * 4);
-  const pm = rt.alloc(c * 4);
-  const pv = rt.alloc(c * 4);
-  rt.set(d, L.BN_X, rt.put(x.data as Float32Array));
-  rt.set(d, L.BN_W, rt.put(weight.data as Float32Array));
-  rt.set(d, L.BN_B, rt.put(bias.data as Float32Array));
-  rt.set(d, L.BN_OUT, py);
-  rt.set(d, L.BN_MEAN, pm);
-  rt.set(d, L.BN_VAR, pv);
-  rt.run(d, L.JOB_BATCHNORM, tiles, 0, len * 1.5);
-  return {
-    y: tensor(rt.takeF32(py, len), x.shape, 'float32'),
-    mean: tensor(rt.takeF32(pm, c), [c], 'float32'),
-    variance: tensor(rt.takeF32(pv, c), [c], 'float32'),
-  };
+  const [d, n, , l, tiles] = describe(ctx, 'batchNorm', x, { weight, bias }, eps);
+  const k = 'batchNorm';
+  rt.set(d, L.BN_X, rt.addr(x.data, k));
+  rt.set(d, L.BN_W, rt.addr(weight.data, k));
+  rt.set(d, L.BN_B, rt.addr(bias.data, k));
+  rt.set(d, L.BN_OUT, out.y.data.ptr);
+  rt.set(d, L.BN_MEAN, out.mean.data.ptr);
+  rt.set(d, L.BN_VAR, out.variance.data.ptr);
+  rt.run(d, L.JOB_BATCHNORM, tiles, 0, n * c * l * 1.5);
+  return out;
 }
 
 /** The gradients of batchNorm (see `Kernels.batchNormBackward`). */
@@ -69,30 +63,25 @@ export function batchNormBackward(
   mean: WTensor,
   variance: WTensor,
   eps: number,
-): BatchNormGrads<TypedArray> {
+): BatchNormGrads<WasmBuffer> {
   if (!allF32(dy, x, weight, mean, variance)) {
-    return reference.kernels.batchNormBackward(dy, x, weight, mean, variance, eps);
+    return ctx.js.batchNormBackward(dy, x, weight, mean, variance, eps);
   }
   checkBatchNormDy(dy, x, check);
   const { rt } = ctx;
+  const c = x.shape[1] ?? 0;
+  const out = { dx: empty(ctx, x.shape), dWeight: empty(ctx, [c]), dBias: empty(ctx, [c]) };
   rt.begin();
-  const [d, n, c, l, tiles] = describe(ctx, 'batchNormBackward', x, { weight, mean, variance }, eps);
-  const len = n * c * l;
-  const pdx = rt.alloc(len * 4);
-  const pdw = rt.alloc(c * 4);
-  const pdb = rt.alloc(c * 4);
-  rt.set(d, L.BN_DY, rt.put(dy.data as Float32Array));
-  rt.set(d, L.BN_X, rt.put(x.data as Float32Array));
-  rt.set(d, L.BN_W, rt.put(weight.data as Float32Array));
-  rt.set(d, L.BN_MEAN, rt.put(mean.data as Float32Array));
-  rt.set(d, L.BN_VAR, rt.put(variance.data as Float32Array));
-  rt.set(d, L.BN_OUT, pdx);
-  rt.set(d, L.BN_DW, pdw);
-  rt.set(d, L.BN_DB, pdb);
-  rt.run(d, L.JOB_BATCHNORM_BACK, tiles, 0, len * 1.5);
-  return {
-    dx: tensor(rt.takeF32(pdx, len), x.shape, 'float32'),
-    dWeight: tensor(rt.takeF32(pdw, c), [c], 'float32'),
-    dBias: tensor(rt.takeF32(pdb, c), [c], 'float32'),
-  };
+  const [d, n, , l, tiles] = describe(ctx, 'batchNormBackward', x, { weight, mean, variance }, eps);
+  const k = 'batchNormBackward';
+  rt.set(d, L.BN_DY, rt.addr(dy.data, k));
+  rt.set(d, L.BN_X, rt.addr(x.data, k));
+  rt.set(d, L.BN_W, rt.addr(weight.data, k));
+  rt.set(d, L.BN_MEAN, rt.addr(mean.data, k));
+  rt.set(d, L.BN_VAR, rt.addr(variance.data, k));
+  rt.set(d, L.BN_OUT, out.dx.data.ptr);
+  rt.set(d, L.BN_DW, out.dWeight.data.ptr);
+  rt.set(d, L.BN_DB, out.dBias.data.ptr);
+  rt.run(d, L.JOB_BATCHNORM_BACK, tiles, 0, n * c * l * 1.5);
+  return out;
 }

@@ -2,11 +2,11 @@
  * @file maxPool2d, avgPool2d and avgPool2dBackward on the wasm backend (float32 in wasm, tiles of
  * whole planes; float64 on the reference loops).
  */
-import type { AvgPool2dAttrs, MaxPool2dResult, Pool2dAttrs, Shape, TypedArray } from '../backend.js';
-import { reference } from '../reference/index.js';
+import type { AvgPool2dAttrs, MaxPool2dResult, Pool2dAttrs, Shape } from '../backend.js';
 import { sizeOf } from '../shape.js';
 import { checkFloat, checkShape, pool2dSizes } from '../validate.js';
-import { type Ctx, check, tensor, type WTensor } from './context.js';
+import { type Ctx, check, empty, type WTensor } from './context.js';
+import type { WasmBuffer } from './runtime.js';
 import * as L from './layout.js';
 
 /** Writes the window geometry of pooling `xShape` and returns [descriptor, planes, output shape]. */
@@ -45,67 +45,65 @@ function planeChunk(ctx: Ctx, perPlane: number): number {
 }
 
 /** Max pooling: the window maxima and the int32 index `ih*W + iw` of each window's first maximum. */
-export function maxPool2d(ctx: Ctx, x: WTensor, attrs: Pool2dAttrs): MaxPool2dResult<TypedArray> {
-  if (x.dtype !== 'float32') return reference.kernels.maxPool2d(x, attrs);
+export function maxPool2d(ctx: Ctx, x: WTensor, attrs: Pool2dAttrs): MaxPool2dResult<WasmBuffer> {
+  if (x.dtype !== 'float32') return ctx.js.maxPool2d(x, attrs);
   const { rt } = ctx;
   rt.begin();
   const [d, planes, out] = describe(ctx, x.shape, attrs, 'maxPool2d');
   const len = sizeOf(out);
-  if (len === 0) {
-    return { values: tensor(new Float32Array(0), out, 'float32'), indices: tensor(new Int32Array(0), out, 'int32') };
-  }
-  const px = rt.put(x.data as Float32Array);
-  const pidx = rt.alloc(len * 4);
-  const pval = rt.alloc(len * 4);
+  const result = { values: empty(ctx, out), indices: empty(ctx, out, 'int32') };
+  if (len === 0) return result;
+  const px = rt.addr(x.data, 'maxPool2d');
+  const pidx = result.indices.data.ptr;
+  const pval = result.values.data.ptr;
   const chunk = planeChunk(ctx, out[2] * out[3]);
   rt.set(d, L.P_X, px);
   rt.set(d, L.P_OUT, pidx);
   rt.set(d, L.P_VALUES, pval);
   rt.set(d, L.P_CHUNK, chunk);
   rt.run(d, L.JOB_MAXPOOL, Math.ceil(planes / chunk), 0, len * attrs.kernel[0] * attrs.kernel[1]);
-  return {
-    values: tensor(rt.takeF32(pval, len), out, 'float32'),
-    indices: tensor(rt.takeI32(pidx, len), out, 'int32'),
-  };
+  return result;
 }
 
 /** Average pooling: `[N, C, H, W]` → `[N, C, HO, WO]`. */
 export function avgPool2d(ctx: Ctx, x: WTensor, attrs: AvgPool2dAttrs): WTensor {
   checkFloat(x, 'avgPool2d', check);
-  if (x.dtype !== 'float32') return reference.kernels.avgPool2d(x, attrs);
+  if (x.dtype !== 'float32') return ctx.js.avgPool2d(x, attrs);
   const { rt } = ctx;
   rt.begin();
   const [d, planes, out] = describe(ctx, x.shape, attrs, 'avgPool2d');
   const len = sizeOf(out);
-  if (len === 0) return tensor(new Float32Array(0), out, 'float32');
-  const px = rt.put(x.data as Float32Array);
-  const py = rt.alloc(len * 4);
+  const y = empty(ctx, out);
+  if (len === 0) return y;
+  const px = rt.addr(x.data, 'avgPool2d');
+  const py = y.data.ptr;
   const chunk = planeChunk(ctx, out[2] * out[3]);
   rt.set(d, L.P_X, px);
   rt.set(d, L.P_OUT, py);
   rt.set(d, L.P_INCLUDE_PAD, attrs.countIncludePad ? 1 : 0);
   rt.set(d, L.P_CHUNK, chunk);
   rt.run(d, L.JOB_AVGPOOL, Math.ceil(planes / chunk), 0, len * attrs.kernel[0] * attrs.kernel[1]);
-  return tensor(rt.takeF32(py, len), out, 'float32');
+  return y;
 }
 
 /** Adjoint of avgPool2d: dy `[N, C, HO, WO]` → dx of shape `xShape`. */
 export function avgPool2dBackward(ctx: Ctx, dy: WTensor, xShape: Shape, attrs: AvgPool2dAttrs): WTensor {
   checkFloat(dy, 'avgPool2dBackward', check);
-  if (dy.dtype !== 'float32') return reference.kernels.avgPool2dBackward(dy, xShape, attrs);
+  if (dy.dtype !== 'float32') return ctx.js.avgPool2dBackward(dy, xShape, attrs);
   const { rt } = ctx;
   rt.begin();
   const [d, planes, out] = describe(ctx, xShape, attrs, 'avgPool2dBackward');
   checkShape('dy', dy.shape, out, 'avgPool2dBackward', check);
   const len = sizeOf(xShape);
-  if (len === 0) return tensor(new Float32Array(0), xShape, 'float32');
-  const pdy = rt.put(dy.data as Float32Array);
-  const pdx = rt.alloc(len * 4);
+  const dx = empty(ctx, xShape);
+  if (len === 0) return dx;
+  const pdy = rt.addr(dy.data, 'avgPool2dBackward');
+  const pdx = dx.data.ptr;
   const chunk = planeChunk(ctx, xShape[2]! * xShape[3]!);
   rt.set(d, L.P_X, pdy);
   rt.set(d, L.P_OUT, pdx);
   rt.set(d, L.P_INCLUDE_PAD, attrs.countIncludePad ? 1 : 0);
   rt.set(d, L.P_CHUNK, chunk);
   rt.run(d, L.JOB_AVGPOOL_BACK, Math.ceil(planes / chunk), 0, sizeOf(out) * attrs.kernel[0] * attrs.kernel[1]);
-  return tensor(rt.takeF32(pdx, len), xShape, 'float32');
+  return dx;
 }

@@ -3,10 +3,9 @@
  * argReduce for every dtype, on the reference loops). Sums accumulate in float64 in wasm too.
  */
 import type { ReduceOp } from '../backend.js';
-import { reference } from '../reference/index.js';
 import { sizeOf } from '../shape.js';
 import { checkAxes, checkAxis, checkFloat } from '../validate.js';
-import { type Ctx, check, tensor, type WTensor } from './context.js';
+import { type Ctx, check, empty, filled, type WTensor } from './context.js';
 import * as L from './layout.js';
 
 const OPS: { readonly [K in ReduceOp]: number } = { sum: L.RED_SUM, max: L.RED_MAX, min: L.RED_MIN };
@@ -39,22 +38,27 @@ function collapse(shape: readonly number[], axes: readonly number[]): { dims: nu
 export function reduce(ctx: Ctx, op: ReduceOp, x: WTensor, axes: readonly number[]): WTensor {
   check(OPS[op] !== undefined, 'reduce', () => `unknown op ${op}`);
   checkAxes(axes, x.shape.length, 'reduce', check);
-  if (x.dtype !== 'float32') return reference.kernels.reduce(op, x, axes);
+  if (x.dtype !== 'float32') return ctx.js.reduce(op, x, axes);
   const outShape = x.shape.filter((_, a) => !axes.includes(a));
   const outLen = sizeOf(outShape);
   const emptyReduction = axes.some((a) => x.shape[a] === 0);
-  if (outLen === 0 || emptyReduction) return tensor(new Float32Array(outLen).fill(IDENTITY[op]), outShape, 'float32');
+  if (outLen === 0 || emptyReduction) return filled(ctx, outShape, IDENTITY[op]);
   const walk = collapse(x.shape, axes);
-  if (walk === null) return reference.kernels.reduce(op, x, axes);
-  // Nothing left to reduce (only size-1 axes): the result holds x's values.
-  if (!walk.red.includes(true)) return tensor((x.data as Float32Array).slice(), outShape, 'float32');
+  if (walk === null) return ctx.js.reduce(op, x, axes);
   const { rt, tune } = ctx;
+  const y = empty(ctx, outShape);
+  // Nothing left to reduce (only size-1 axes): the result holds x's values.
+  if (!walk.red.includes(true)) {
+    const at = rt.addr(x.data, 'reduce');
+    new Uint8Array(rt.buffer).copyWithin(y.data.ptr, at, at + outLen * 4);
+    return y;
+  }
   rt.begin();
-  const px = rt.put(x.data as Float32Array);
-  const py = rt.alloc(outLen * 4);
+  const px = rt.addr(x.data, 'reduce');
+  const py = y.data.ptr;
   const d = rt.desc(L.R_WORDS);
   const innerKept = !walk.red[walk.red.length - 1]!;
-  const n = x.data.length;
+  const n = sizeOf(x.shape);
   // Tiles: chunks of output elements (inner reduced) or of the innermost kept dim (inner kept).
   const innerLen = innerKept ? walk.dims[walk.dims.length - 1]! : outLen;
   const chunk = innerKept
@@ -73,23 +77,24 @@ export function reduce(ctx: Ctx, op: ReduceOp, x: WTensor, axes: readonly number
     rt.set(d, L.R_RED + i, walk.red[i] ? 1 : 0);
   });
   rt.run(d, L.JOB_REDUCE, tiles, 64 + chunk * 8, n * 0.5);
-  return tensor(rt.takeF32(py, outLen), outShape, 'float32');
+  return y;
 }
 
 /** Softmax or logSoftmax along `axis`, float32 in wasm. */
 function softmaxLike(ctx: Ctx, x: WTensor, axis: number, log: boolean, kernel: string): WTensor {
   checkAxis(axis, x.shape.length, kernel, check);
   checkFloat(x, kernel, check);
-  if (x.dtype !== 'float32') return log ? reference.kernels.logSoftmax(x, axis) : reference.kernels.softmax(x, axis);
-  const n = x.data.length;
-  if (n === 0) return tensor(new Float32Array(0), x.shape, 'float32');
+  if (x.dtype !== 'float32') return log ? ctx.js.logSoftmax(x, axis) : ctx.js.softmax(x, axis);
+  const n = sizeOf(x.shape);
+  const y = empty(ctx, x.shape);
+  if (n === 0) return y;
   const outer = sizeOf(x.shape.slice(0, axis));
   const len = x.shape[axis]!;
   const inner = sizeOf(x.shape.slice(axis + 1));
   const { rt, tune } = ctx;
   rt.begin();
-  const px = rt.put(x.data as Float32Array);
-  const py = rt.alloc(n * 4);
+  const px = rt.addr(x.data, kernel);
+  const py = y.data.ptr;
   const d = rt.desc(L.S_WORDS);
   const lines = outer * inner;
   const chunk = Math.max(4, Math.ceil(tune.chunk / len));
@@ -101,7 +106,7 @@ function softmaxLike(ctx: Ctx, x: WTensor, axis: number, log: boolean, kernel: s
   rt.set(d, L.S_INNER, inner);
   rt.set(d, L.S_CHUNK, chunk);
   rt.run(d, L.JOB_SOFTMAX, Math.ceil(lines / chunk), 64, n * 2);
-  return tensor(rt.takeF32(py, n), x.shape, 'float32');
+  return y;
 }
 
 /** `softmax(x)_j = exp(x_j - m) / Σ_k exp(x_k - m)` along `axis`. */
