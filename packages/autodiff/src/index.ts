@@ -19,7 +19,7 @@ export type { OpDef, VjpContext } from './ops/def.js';
 export { checkTensor, checkTensorLike, checkTensors } from './ops/util.js';
 export { OPS, opNames } from './ops/registry.js';
 export * as random from './random/index.js';
-export { type DisposeOptions, dispose, scope } from './scope.js';
+export { type DisposeOptions, dispose, keep, scope } from './scope.js';
 export type { Key } from './random/keys.js';
 export { foldIn, key, split } from './random/keys.js';
 export {

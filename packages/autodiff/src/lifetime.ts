@@ -37,6 +37,11 @@ export function created(kt: KTensor, backend: Backend): void {
   if (frame !== undefined) frame.set(kt.data as object, { kt, backend });
 }
 
+/** Takes a buffer out of every open scope: no scope will release it. */
+export function exempt(storage: object): void {
+  for (const frame of frames) frame.delete(storage);
+}
+
 /** Releases a buffer now (the backend frees it) and remembers it, so later use throws. */
 export function release(kt: KTensor, backend: Backend): void {
   const storage = kt.data as object;

@@ -4,7 +4,7 @@ import { withBackend } from './context.js';
 import { ReleasedTensorError } from './errors.js';
 import { grad } from './grad.js';
 import * as ops from './ops/index.js';
-import { dispose, scope } from './scope.js';
+import { dispose, keep, scope } from './scope.js';
 import { type Tensor, tensor } from './tensor.js';
 
 const wasm: WasmBackend = createWasmBackend({ threads: 1 });
@@ -128,6 +128,23 @@ describe('scope', () => {
       expect(live()).toBe(before);
       expect(() => scope(3 as unknown as () => void)).toThrow(/^scope: fn must be a function/);
     });
+  });
+});
+
+describe('keep', () => {
+  it('exempts a tensor cached inside a scope from every open scope', () => {
+    for (const backend of [wasm, reference]) {
+      withBackend(backend, () => {
+        let cache: Tensor | undefined;
+        const table = () => {
+          cache ??= keep(tensor([1, 2, 3]));
+          return cache;
+        };
+        scope(() => scope(() => ops.sum(ops.mul(table(), table()))));
+        expect(scope(() => ops.sum(table())).item()).toBe(6); // still live after both scopes ended
+        expect(table().toArray()).toEqual([1, 2, 3]);
+      });
+    }
   });
 });
 

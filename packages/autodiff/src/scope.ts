@@ -7,7 +7,8 @@
  * except those `fn` returns, the moment it returns (TensorFlow.js calls this `tidy`).
  */
 import { checkFunction } from './validate.js';
-import { closeFrame, innermostFrame, openFrame, release, type ScopeFrame } from './lifetime.js';
+import { closeFrame, exempt, innermostFrame, openFrame, release, type ScopeFrame } from './lifetime.js';
+import type { Tensor } from './tensor.js';
 import { treeTensors } from './tree.js';
 
 /** The buffers of the tensors reachable from `tree` through plain arrays and plain objects. */
@@ -54,6 +55,17 @@ export function scope<T>(fn: () => T): T {
   }
   settle(frame, storagesOf(result));
   return result;
+}
+
+/**
+ * Exempts `t` from every open scope, so that it outlives the scope that created it without being
+ * returned: for tensors a library caches across calls (a layer's constant table made on first use).
+ * It is released like any tensor once unreachable, or by `dispose`. Returns `t`.
+ * @example const table = keep(tensor(values)); // cached in a closure, used by later steps
+ */
+export function keep<T extends Tensor>(t: T): T {
+  exempt(t.kt.data as object);
+  return t;
 }
 
 /** What `dispose` may keep. */

@@ -9,6 +9,7 @@ import {
   fmt,
   type FloatDType,
   type Key,
+  keep,
   matmul,
   mul,
   random,
@@ -149,7 +150,8 @@ export function partialConv2d(table: readonly (readonly number[])[], kernel: num
     table.forEach((row, o) => {
       for (const i of row) m[(o * c + i) * conns + j++] = 1;
     });
-    const t = tensor(m, { shape: [out * c, conns] });
+    // Cached for later calls: kept out of the scope (a training step's) that is open on first use.
+    const t = keep(tensor(m, { shape: [out * c, conns] }));
     scatters.set(id, t);
     return t;
   };
@@ -221,7 +223,7 @@ export function rbf(numClasses: number): Layer {
   };
   const codesFor = (dim: number, dtype: FloatDType): Tensor => {
     const id = `${dim}/${dtype}`;
-    const c = codes.get(id) ?? rbfCodes(numClasses, dim, dtype);
+    const c = codes.get(id) ?? keep(rbfCodes(numClasses, dim, dtype)); // cached: outlives the first call's scope
     codes.set(id, c);
     return c;
   };
