@@ -41,15 +41,20 @@ export const paperSchedule =
     return lr * STAGES.filter(([from]) => pass >= from).at(-1)![1];
   };
 
-/** Base learning rate of plain minibatch SGD (there is no stochastic diagonal Levenberg-Marquardt here). */
-const LR = 0.02;
+/**
+ * Base learning rate of plain minibatch SGD (there is no stochastic diagonal Levenberg-Marquardt here).
+ * With distortions it is halved: at 0.02 the full 20-pass run diverged in its second pass (training loss
+ * 2.6 in the first pass, 6.6 in the second), where the 8-pass run, which leaves the first rate after 0.8
+ * passes, did not.
+ */
+const LR = { plain: 0.02, distorted: 0.01 };
 const BATCH = 16;
 
 /** Affine distortions in the spirit of the paper's (translation, scaling, squeezing, shearing). */
 const DISTORTIONS = { translate: 2, scale: [0.9, 1.1] as const, rotate: 8 };
 
 const SIZES = {
-  quick: { trainSize: 3000, epochs: 2, testSize: 500 },
+  quick: { trainSize: 3000, epochs: 3, testSize: 500 },
   full: { trainSize: 60000, epochs: 20, testSize: 10000 },
 };
 
@@ -81,7 +86,7 @@ export const lenet5Paper: Experiment = {
         epochs: size.epochs,
         batchSize: BATCH,
         optimizer: (lr) => optimizer(lr),
-        schedule: paperSchedule(LR),
+        schedule: paperSchedule(distorted ? LR.distorted : LR.plain),
         ...(distorted ? { augment: augment(DISTORTIONS) } : {}),
         key: partKey(ctx, i),
       });
@@ -102,7 +107,7 @@ export const lenet5Paper: Experiment = {
     return {
       summary: [
         `The zoo's 'lenet5-original' (the paper's architecture, 60,000 trainable parameters) trained on ${data.count} MNIST digits padded to 32x32 ` +
-          `for ${counted(size.epochs, 'pass', 'passes')} with plain SGD (batch ${BATCH}) and the paper's stepwise learning-rate schedule scaled from ${LR}; tested on ${test.count} test digits.`,
+          `for ${counted(size.epochs, 'pass', 'passes')} with plain SGD (batch ${BATCH}) and the paper's stepwise learning-rate schedule scaled from ${LR.plain} (${LR.distorted} with distortions); tested on ${test.count} test digits.`,
         `**Measured:** test error ${pct(plain.error)}% (paper: ${pct(PAPER.plain)}%); with distortions ${pct(distorted.error)}% (paper: ${pct(PAPER.distorted, 1)}%).`,
       ],
       tables: [
