@@ -76,6 +76,12 @@ export class Tensor {
 /** Wraps backend output as a tensor of the backend that made it. */
 export const fromKernel = (kt: KTensor, backend: Backend): Tensor => new Tensor(kt, backend);
 
+/** Wraps a buffer the backend has just made (not shared with any tensor), recording it in the open scope. */
+export function fromNewBuffer(kt: KTensor, backend: Backend): Tensor {
+  created(kt, backend);
+  return new Tensor(kt, backend);
+}
+
 /** Options for tensor constructors. */
 export type TensorOptions = { readonly dtype?: DType; readonly shape?: Shape };
 
@@ -192,9 +198,7 @@ export function int32Range(t: Tensor): readonly [number, number] {
 /** A new tensor of the active backend holding a copy of `values`. */
 function uploaded(values: TypedArray, shape: Shape): Tensor {
   const backend = getBackend();
-  const kt = backend.upload(values, shape);
-  created(kt, backend);
-  return new Tensor(kt, backend);
+  return fromNewBuffer(backend.upload(values, shape), backend);
 }
 
 /** `shape` filled with `value`, validated as the arguments of `op`. */
@@ -205,9 +209,7 @@ function filled(op: string, shape: unknown, value: unknown, dtype: unknown): Ten
   const backend = getBackend();
   if (backend.fill !== undefined) {
     // Made where the backend computes (wasm: in its memory), no copy from JavaScript.
-    const kt = backend.fill(s, v, d);
-    created(kt, backend);
-    return new Tensor(kt, backend);
+    return fromNewBuffer(backend.fill(s, v, d), backend);
   }
   const arr = new (typedArrayOf(d, []).constructor as new (n: number) => TypedArray)(sizeOf(s));
   arr.fill(v);

@@ -7,7 +7,7 @@ import { getBackend, getDebugNans } from '../context.js';
 import { NonFiniteError } from '../errors.js';
 import { checkLive, created } from '../lifetime.js';
 import { recordOnTapes } from '../tape.js';
-import { fromKernel, type Tensor } from '../tensor.js';
+import { fromKernel, fromNewBuffer, type Tensor } from '../tensor.js';
 import { isTracing, recordOnTraces } from '../trace.js';
 import type { OpAttrs, OpName } from './attrs.js';
 
@@ -117,8 +117,7 @@ export function runUnrecorded(
  * the inputs' buffers, which reshape's forward passes through).
  */
 function fromNew(kt: KTensor, backend: Backend, inputs: readonly KTensor[]): Tensor {
-  if (!inputs.some((i) => i.data === kt.data)) created(kt, backend);
-  return fromKernel(kt, backend);
+  return inputs.some((i) => i.data === kt.data) ? fromKernel(kt, backend) : fromNewBuffer(kt, backend);
 }
 
 /** The tensors' kernel buffers on `backend`, copying over those that live on another backend. */

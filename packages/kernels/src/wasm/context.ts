@@ -105,7 +105,7 @@ export function adopt(ctx: Pick<Ctx, 'rt'>, r: RTensor): WTensor {
   if (src.buffer === rt.buffer) {
     const at = src.byteOffset;
     const b = rt.output(src.byteLength);
-    if (src.byteLength > 0) new Uint8Array(rt.buffer).copyWithin(b.ptr, at, at + src.byteLength);
+    rt.move(b.ptr, at, src.byteLength);
     return tensor(b, r.shape, r.dtype);
   }
   return tensor(rt.copyIn(src), r.shape, r.dtype);

@@ -49,8 +49,7 @@ export function reduce(ctx: Ctx, op: ReduceOp, x: WTensor, axes: readonly number
   const y = empty(ctx, outShape);
   // Nothing left to reduce (only size-1 axes): the result holds x's values.
   if (!walk.red.includes(true)) {
-    const at = rt.addr(x.data, 'reduce');
-    new Uint8Array(rt.buffer).copyWithin(y.data.ptr, at, at + outLen * 4);
+    rt.move(y.data.ptr, rt.addr(x.data, 'reduce'), outLen * 4);
     return y;
   }
   rt.begin();

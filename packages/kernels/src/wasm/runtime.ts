@@ -297,6 +297,11 @@ export class Runtime {
     return b;
   }
 
+  /** Copies `bytes` bytes from address `src` to address `dst` within wasm memory (no JS copy). */
+  move(dst: number, src: number, bytes: number): void {
+    if (bytes > 0) new Uint8Array(this.heap).copyWithin(dst, src, src + bytes);
+  }
+
   /** Copies `bytes` bytes at address `p` into a fresh ArrayBuffer (counted in `copies`). */
   copyOut(p: number, bytes: number): ArrayBuffer {
     const out = uninitialisedBuffer(bytes);
